@@ -1,0 +1,59 @@
+# The two commands: `make run` and `make test`. Both set up everything they need first.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+RUN_STAMP := $(VENV)/.run-installed
+DEV_STAMP := $(VENV)/.dev-installed
+CHROMIUM := /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: run test setup lint format chromium bench demo-api htmx-check clean
+
+run: $(RUN_STAMP)  ## start the viewer on http://127.0.0.1:8000 (demo runs unless RUNS_API_URL is set)
+	$(PY) -m viewer
+
+test: $(DEV_STAMP) chromium lint  ## lint, then every test, browser tests included
+	$(PY) -m pytest
+
+setup: $(DEV_STAMP) chromium
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(RUN_STAMP): pyproject.toml | $(VENV)/bin/python
+	$(PY) -m pip install --quiet -e .
+	touch $@
+
+$(DEV_STAMP): pyproject.toml $(RUN_STAMP)
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+chromium:  ## Debian's Chromium for the browser tests (never a downloaded browser)
+	@if [ ! -x $(CHROMIUM) ]; then \
+	  echo "Installing Debian's chromium with apt-get"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; \
+	fi
+
+lint: $(DEV_STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(DEV_STAMP)
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+bench: $(RUN_STAMP)  ## print the graph and polling benchmarks
+	$(PY) bench/graph.py
+	$(PY) bench/pollers.py
+
+demo-api: $(RUN_STAMP)  ## the demo runs API alone on 127.0.0.1:8001
+	$(PY) -m viewer.demo --host 127.0.0.1 --port 8001
+
+htmx-check:  ## fetch htmx again from npm and check its recorded sha256
+	scripts/fetch-htmx.sh --check
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache artifacts

@@ -1,0 +1,5 @@
+"""Entry point for `flask --app app run` and WSGI servers."""
+
+from viewer import create_app
+
+app = create_app()

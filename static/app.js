@@ -1,0 +1,191 @@
+// The run page's behaviour: step panels that follow the address, live refresh with backoff,
+// and copy buttons. The graph's own pan, zoom and search live in graph.js.
+(function () {
+  'use strict';
+
+  var MAX_BACKOFF_SECONDS = 60;
+
+  function runId() {
+    var main = document.querySelector('[data-run-id]');
+    return main ? main.getAttribute('data-run-id') : null;
+  }
+
+  function panel() {
+    return document.getElementById('step-panel');
+  }
+
+  function stepUrl(step) {
+    return '/_fragments/runs/' + encodeURIComponent(runId()) + '/steps/' + encodeURIComponent(step);
+  }
+
+  function pageUrl(step) {
+    var url = new URL(window.location.href);
+    if (step) {
+      url.searchParams.set('node', step);
+    } else {
+      url.searchParams.delete('node');
+    }
+    return url.pathname + url.search + url.hash;
+  }
+
+  function currentStep() {
+    return new URL(window.location.href).searchParams.get('node');
+  }
+
+  // ---- selection -------------------------------------------------------------------------
+
+  function markSelected(step) {
+    document.querySelectorAll('.is-selected[data-step-id]').forEach(function (el) {
+      el.classList.remove('is-selected');
+      el.removeAttribute('aria-current');
+    });
+    if (!step) return;
+    document.querySelectorAll('[data-step-id]').forEach(function (el) {
+      if (el.getAttribute('data-step-id') === step && el.matches('a, .step')) {
+        el.classList.add('is-selected');
+        el.setAttribute('aria-current', 'true');
+      }
+    });
+  }
+
+  function openStep(step, how) {
+    var aside = panel();
+    if (!aside || !runId()) return;
+    markSelected(step);
+    if (how === 'push') {
+      window.history.pushState({ step: step }, '', pageUrl(step));
+    }
+    aside.hidden = false;
+    aside.setAttribute('aria-busy', 'true');
+    htmx.ajax('GET', stepUrl(step), { target: '#step-panel', swap: 'innerHTML' }).finally(function () {
+      aside.removeAttribute('aria-busy');
+      var heading = aside.querySelector('h2');
+      if (heading && how !== 'restore') {
+        heading.setAttribute('tabindex', '-1');
+        heading.focus({ preventScroll: window.innerWidth > 900 });
+      }
+    });
+  }
+
+  function closePanel(how) {
+    var aside = panel();
+    if (!aside || aside.hidden) return;
+    var step = currentStep();
+    aside.hidden = true;
+    aside.innerHTML = '';
+    markSelected(null);
+    if (how === 'push') {
+      window.history.pushState({ step: null }, '', pageUrl(null));
+    }
+    var back = step && document.querySelector('.graph a[data-step-id="' + CSS.escape(step) + '"]');
+    if (back) back.focus();
+  }
+
+  document.addEventListener('click', function (event) {
+    if (event.defaultPrevented || event.button !== 0) return;
+    if (event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+    var close = event.target.closest('.close-panel');
+    if (close) {
+      event.preventDefault();
+      closePanel('push');
+      return;
+    }
+    var link = event.target.closest('a[data-step-id]');
+    if (link && runId()) {
+      event.preventDefault();
+      var step = link.getAttribute('data-step-id');
+      openStep(step, step === currentStep() ? 'replace' : 'push');
+    }
+  });
+
+  document.addEventListener('keydown', function (event) {
+    if (event.key !== 'Escape') return;
+    var aside = panel();
+    if (aside && !aside.hidden) {
+      event.preventDefault();
+      closePanel('push');
+    }
+  });
+
+  window.addEventListener('popstate', function () {
+    var step = currentStep();
+    if (step) {
+      openStep(step, 'restore');
+    } else {
+      closePanel('restore');
+    }
+  });
+
+  // ---- htmx swaps ----------------------------------------------------------------------
+
+  document.addEventListener('htmx:after:swap', function (event) {
+    var target = event.detail && event.detail.ctx && event.detail.ctx.target;
+    var aside = panel();
+    if (aside && target === aside) aside.hidden = aside.children.length === 0;
+    var live = document.getElementById('live');
+    if (live) publishStatuses(live);
+    markSelected(currentStep());
+  });
+
+  function publishStatuses(live) {
+    var items = live.querySelectorAll('.step-statuses li[data-step-id]');
+    if (!items.length) return;
+    var statuses = {};
+    items.forEach(function (item) {
+      statuses[item.getAttribute('data-step-id')] = {
+        status: item.getAttribute('data-status'),
+        text: item.getAttribute('data-text'),
+      };
+    });
+    document.dispatchEvent(new CustomEvent('viewer:statuses', { detail: { statuses: statuses } }));
+  }
+
+  // ---- refresh failures: keep the last data, say it is stale, retry with backoff -------------
+
+  function onRefreshFailure(event) {
+    var el = event.target;
+    if (!(el instanceof Element) || !el.hasAttribute('data-retry')) return;
+    var failures = Number(el.getAttribute('data-failures') || '0') + 1;
+    var wait = Math.min(MAX_BACKOFF_SECONDS, 3 * Math.pow(2, failures - 1));
+    el.setAttribute('data-failures', String(failures));
+    el.classList.add('is-stale');
+    if (el.id === 'live') {
+      var updated = el.getAttribute('data-updated');
+      var since = updated ? new Date(updated).toLocaleTimeString([], { timeZoneName: 'short' }) : 'the last update';
+      var text = el.querySelector('.live-text');
+      if (text) text.textContent = 'Stale since ' + since + ' · retrying in ' + wait + ' s';
+    }
+    window.setTimeout(function () {
+      if (el.isConnected) htmx.trigger(el, 'viewer:retry');
+    }, wait * 1000);
+  }
+
+  document.addEventListener('htmx:response:error', onRefreshFailure);
+  document.addEventListener('htmx:error', onRefreshFailure);
+
+  // ---- copy buttons ------------------------------------------------------------------------
+
+  document.addEventListener('click', function (event) {
+    var button = event.target.closest('button[data-copy]');
+    if (!button) return;
+    var text = button.getAttribute('data-copy');
+    var done = function () {
+      var label = button.textContent;
+      button.textContent = 'Copied';
+      window.setTimeout(function () { button.textContent = label; }, 1500);
+    };
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(text).then(done, function () {});
+    } else {
+      var area = document.createElement('textarea');
+      area.value = text;
+      area.setAttribute('readonly', '');
+      area.className = 'offscreen';
+      document.body.appendChild(area);
+      area.select();
+      document.execCommand('copy');
+      area.remove();
+      done();
+    }
+  });
+})();

@@ -1,0 +1,100 @@
+"""Real HTTP servers on loopback for tests: any WSGI app, and a scripted misbehaving upstream."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from werkzeug.serving import make_server
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def serve_wsgi(app: Callable) -> Iterator[str]:
+    """Serve a WSGI app on a free loopback port in a thread; yield its base URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(5)
+
+
+@dataclass
+class Reply:
+    """One scripted answer: status, body, headers, a delay before it, or a dropped connection."""
+
+    status: int = 200
+    body: bytes = b""
+    headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0
+    drop: bool = False
+    chunk_delay: float = 0.0
+
+
+class ScriptedUpstream:
+    """A loopback server answering each request with the next scripted Reply (the last repeats)."""
+
+    def __init__(self) -> None:
+        self.replies: list[Reply] = [Reply(500)]
+        self.requests: list[dict[str, str]] = []
+        self._lock = threading.Lock()
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_GET(self) -> None:
+                with outer._lock:
+                    outer.requests.append({"path": self.path, **dict(self.headers.items())})
+                    reply = outer.replies.pop(0) if len(outer.replies) > 1 else outer.replies[0]
+                time.sleep(reply.delay)
+                if reply.drop:
+                    self.close_connection = True
+                    self.connection.shutdown(socket.SHUT_RDWR)
+                    return
+                self.send_response(reply.status)
+                for name, value in reply.headers.items():
+                    self.send_header(name, value)
+                self.send_header("Content-Length", str(len(reply.body)))
+                self.end_headers()
+                if reply.chunk_delay:
+                    for start in range(0, len(reply.body), 64):
+                        self.wfile.write(reply.body[start : start + 64])
+                        self.wfile.flush()
+                        time.sleep(reply.chunk_delay)
+                else:
+                    self.wfile.write(reply.body)
+
+            def log_message(self, *args: object) -> None:
+                return
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def script(self, *replies: Reply) -> None:
+        with self._lock:
+            self.replies = list(replies)
+            self.requests.clear()
+
+    def __enter__(self) -> ScriptedUpstream:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()

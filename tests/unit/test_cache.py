@@ -1,0 +1,79 @@
+"""Single-flight cache: coalescing, expiry, byte bound, failures not cached."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+from viewer.cache import SingleFlightCache, Sized
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_concurrent_gets_share_one_fetch() -> None:
+    cache: SingleFlightCache[str] = SingleFlightCache(1000)
+    calls = []
+    release = threading.Event()
+
+    def fetch() -> Sized[str]:
+        calls.append(1)
+        release.wait(2)
+        return Sized("value", ttl=10, size=5)
+
+    results: list[str] = []
+    threads = [
+        threading.Thread(target=lambda: results.append(cache.get("k", fetch))) for _ in range(20)
+    ]
+    for thread in threads:
+        thread.start()
+    time.sleep(0.1)
+    release.set()
+    for thread in threads:
+        thread.join(2)
+    assert results == ["value"] * 20
+    assert len(calls) == 1
+
+
+def test_expiry_and_keys() -> None:
+    clock = Clock()
+    cache: SingleFlightCache[int] = SingleFlightCache(1000, clock=clock)
+    counter = iter(range(100))
+    fetch = lambda: Sized(next(counter), ttl=2, size=1)  # noqa: E731
+    assert cache.get("a", fetch) == 0
+    assert cache.get("a", fetch) == 0
+    assert cache.get("b", fetch) == 1
+    clock.now = 2.5
+    assert cache.get("a", fetch) == 2
+
+
+def test_failures_reach_every_waiter_and_are_not_cached() -> None:
+    cache: SingleFlightCache[int] = SingleFlightCache(1000)
+
+    def boom() -> Sized[int]:
+        raise RuntimeError("down")
+
+    with pytest.raises(RuntimeError):
+        cache.get("k", boom)
+    assert cache.get("k", lambda: Sized(7, ttl=5, size=1)) == 7
+
+
+def test_byte_bound_evicts_oldest() -> None:
+    cache: SingleFlightCache[str] = SingleFlightCache(10)
+    cache.get("a", lambda: Sized("a", ttl=60, size=6))
+    cache.get("b", lambda: Sized("b", ttl=60, size=6))
+    assert len(cache) == 1
+    assert cache.get("a", lambda: Sized("again", ttl=60, size=1)) == "again"
+
+
+def test_zero_ttl_is_not_stored() -> None:
+    cache: SingleFlightCache[int] = SingleFlightCache(100)
+    cache.get("k", lambda: Sized(1, ttl=0, size=1))
+    assert len(cache) == 0

@@ -1,0 +1,186 @@
+"""Settings read from the environment once, converted explicitly, with clear errors."""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+AUTH_MODES = ("none", "proxy", "token")
+
+
+class ConfigError(ValueError):
+    """A setting has a value the viewer cannot use; the message says which and why."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the viewer reads from its environment."""
+
+    runs_api_url: str | None = None
+    runs_api_token: str | None = None
+    connect_timeout: float = 3.0
+    read_timeout: float = 10.0
+    retry_attempts: int = 3
+    retry_deadline: float = 15.0
+    max_body_bytes: int = 16 * 1024 * 1024
+    refresh_seconds: float = 3.0
+    cache_live_seconds: float = 2.0
+    cache_final_seconds: float = 300.0
+    cache_max_bytes: int = 64 * 1024 * 1024
+    timezone: str = "UTC"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    auth_mode: str = "none"
+    allow_public_without_auth: bool = False
+    secret_key: str = field(default_factory=lambda: secrets.token_urlsafe(32), repr=False)
+    proxy_header: str = "X-Auth-Request-Email"
+    trusted_proxies: tuple[str, ...] = ("127.0.0.1/32", "::1/128")
+    allowed_email_domains: tuple[str, ...] = ()
+    session_hours: float = 12.0
+    behind_https: bool = False
+    demo_running_seconds: float = 90.0
+
+    @property
+    def demo_mode(self) -> bool:
+        return self.runs_api_url is None
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Read and validate every setting; raise ConfigError naming the first bad one."""
+        env = os.environ if environ is None else environ
+        reader = _Reader(env)
+        settings = cls(
+            runs_api_url=reader.url("RUNS_API_URL"),
+            runs_api_token=reader.text("RUNS_API_TOKEN"),
+            connect_timeout=reader.number("RUNS_API_CONNECT_TIMEOUT", 3.0, low=0.1, high=60),
+            read_timeout=reader.number("RUNS_API_TIMEOUT", 10.0, low=0.1, high=120),
+            retry_attempts=int(reader.number("RUNS_API_RETRIES", 3, low=1, high=6, whole=True)),
+            retry_deadline=reader.number("RUNS_API_RETRY_DEADLINE", 15.0, low=0.5, high=120),
+            max_body_bytes=int(
+                reader.number(
+                    "RUNS_API_MAX_BYTES", 16 * 1024 * 1024, low=1024, high=2**31, whole=True
+                )
+            ),
+            refresh_seconds=reader.number("VIEWER_REFRESH_SECONDS", 3.0, low=0.5, high=300),
+            cache_live_seconds=reader.number("VIEWER_CACHE_LIVE_SECONDS", 2.0, low=0, high=60),
+            cache_final_seconds=reader.number(
+                "VIEWER_CACHE_FINAL_SECONDS", 300.0, low=0, high=86400
+            ),
+            cache_max_bytes=int(
+                reader.number(
+                    "VIEWER_CACHE_MAX_BYTES", 64 * 1024 * 1024, low=0, high=2**34, whole=True
+                )
+            ),
+            timezone=reader.timezone("VIEWER_TIMEZONE", "UTC"),
+            host=reader.text("VIEWER_HOST") or "127.0.0.1",
+            port=int(reader.number("VIEWER_PORT", 8000, low=1, high=65535, whole=True)),
+            auth_mode=reader.choice("VIEWER_AUTH", AUTH_MODES, "none"),
+            allow_public_without_auth=reader.flag("VIEWER_ALLOW_PUBLIC_WITHOUT_AUTH"),
+            secret_key=reader.text("VIEWER_SECRET_KEY") or secrets.token_urlsafe(32),
+            proxy_header=reader.text("VIEWER_PROXY_HEADER") or "X-Auth-Request-Email",
+            trusted_proxies=reader.networks("VIEWER_TRUSTED_PROXIES", ("127.0.0.1/32", "::1/128")),
+            allowed_email_domains=reader.words("VIEWER_ALLOWED_EMAIL_DOMAINS"),
+            session_hours=reader.number("VIEWER_SESSION_HOURS", 12.0, low=0.1, high=168),
+            behind_https=reader.flag("VIEWER_BEHIND_HTTPS"),
+            demo_running_seconds=reader.number("DEMO_RUNNING_SECONDS", 90.0, low=1, high=86400),
+        )
+        settings.check()
+        return settings
+
+    def check(self) -> None:
+        """Reject combinations that cannot work, with a message that says what to set."""
+        if self.runs_api_url and not self.runs_api_token and self.auth_mode != "token":
+            raise ConfigError(
+                "RUNS_API_URL is set but RUNS_API_TOKEN is empty: set the runs API token, "
+                "or use VIEWER_AUTH=token so each person signs in with their own."
+            )
+        if self.auth_mode == "token" and not self.runs_api_url:
+            raise ConfigError(
+                "VIEWER_AUTH=token needs RUNS_API_URL (the demo runs have no sign-in)."
+            )
+        if "_" in self.proxy_header:
+            raise ConfigError(
+                f"VIEWER_PROXY_HEADER={self.proxy_header!r}: use dashes, not underscores "
+                "(proxies may drop or spoof underscore headers)."
+            )
+
+
+class _Reader:
+    """Explicit conversion of environment strings, each failure naming its variable."""
+
+    def __init__(self, env: Mapping[str, str]) -> None:
+        self.env = env
+
+    def text(self, name: str) -> str | None:
+        value = self.env.get(name, "").strip()
+        return value or None
+
+    def url(self, name: str) -> str | None:
+        value = self.text(name)
+        if value is None:
+            return None
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ConfigError(
+                f"{name}={value!r} is not an http(s) URL such as https://api.example.com"
+            )
+        if parts.username or parts.password or parts.query or parts.fragment:
+            raise ConfigError(f"{name} must be a plain base URL, without credentials or query")
+        return value.rstrip("/")
+
+    def number(
+        self, name: str, default: float, *, low: float, high: float, whole: bool = False
+    ) -> float:
+        raw = self.text(name)
+        if raw is None:
+            return default
+        try:
+            value = int(raw) if whole else float(raw)
+        except ValueError:
+            kind = "a whole number" if whole else "a number"
+            raise ConfigError(f"{name}={raw!r} is not {kind}") from None
+        if not low <= value <= high:
+            raise ConfigError(f"{name}={raw} is out of range: use {low:g} to {high:g}")
+        return value
+
+    def flag(self, name: str) -> bool:
+        raw = (self.text(name) or "false").lower()
+        if raw in ("1", "true", "yes", "on"):
+            return True
+        if raw in ("0", "false", "no", "off"):
+            return False
+        raise ConfigError(f"{name}={raw!r}: use true or false")
+
+    def choice(self, name: str, options: tuple[str, ...], default: str) -> str:
+        raw = (self.text(name) or default).lower()
+        if raw not in options:
+            raise ConfigError(f"{name}={raw!r}: use one of {', '.join(options)}")
+        return raw
+
+    def timezone(self, name: str, default: str) -> str:
+        raw = self.text(name) or default
+        try:
+            ZoneInfo(raw)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ConfigError(
+                f"{name}={raw!r} is not a timezone name such as UTC or Europe/Paris"
+            ) from None
+        return raw
+
+    def words(self, name: str) -> tuple[str, ...]:
+        raw = self.text(name) or ""
+        return tuple(word.strip().lower() for word in raw.split(",") if word.strip())
+
+    def networks(self, name: str, default: tuple[str, ...]) -> tuple[str, ...]:
+        words = self.words(name) or default
+        for word in words:
+            try:
+                ipaddress.ip_network(word, strict=False)
+            except ValueError:
+                raise ConfigError(f"{name}: {word!r} is not an IP address or network") from None
+        return words

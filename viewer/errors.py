@@ -1,0 +1,64 @@
+"""Typed errors a person can meet, each with the status code and words the error page uses."""
+
+from __future__ import annotations
+
+
+class ViewerError(Exception):
+    """Base of every error the viewer turns into a readable page or panel."""
+
+    status_code = 500
+    title = "Something went wrong"
+    retryable = False
+
+    def __init__(self, detail: str, *, request_id: str | None = None) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.request_id = request_id
+
+
+class InvalidId(ViewerError):
+    """A run or step id that cannot be valid; no upstream call is made."""
+
+    status_code = 400
+    title = "That is not a valid id"
+
+
+class RunNotFound(ViewerError):
+    status_code = 404
+    title = "Run not found"
+
+
+class StepNotFound(ViewerError):
+    status_code = 404
+    title = "Step not found"
+
+
+class NotAuthorized(ViewerError):
+    """The runs API refused the viewer's (or the person's) credentials."""
+
+    status_code = 502
+    title = "The viewer is not allowed to read this run"
+
+    def __init__(self, detail: str, *, upstream_status: int, request_id: str | None = None) -> None:
+        super().__init__(detail, request_id=request_id)
+        self.upstream_status = upstream_status
+        if upstream_status == 403:
+            self.status_code = 403
+
+
+class UpstreamUnavailable(ViewerError):
+    status_code = 503
+    title = "The runs service is not answering"
+    retryable = True
+
+
+class UpstreamTimeout(ViewerError):
+    status_code = 504
+    title = "The runs service is too slow to answer"
+    retryable = True
+
+
+class UnexpectedAnswer(ViewerError):
+    status_code = 502
+    title = "The runs service sent an answer the viewer cannot read"
+    retryable = True

@@ -1,0 +1,376 @@
+"""Layered (Sugiyama-style) layout of a directed graph, top to bottom, in pure Python.
+
+Nodes are indices 0..n-1, all boxes are NODE_W x NODE_H. The steps: break cycles (DFS),
+assign layers (longest path, then pull nodes down towards their children), route long edges
+through virtual points, reduce crossings (barycenter sweeps, keeping the best order), place
+nodes horizontally (weighted median sweeps solved as isotonic regressions, so boxes never
+overlap) and draw each edge as a polyline from its source's bottom to its target's top.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, insort
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import pairwise
+
+NODE_W = 200
+NODE_H = 56
+RANK_GAP = 72
+MARGIN = 24
+SWEEPS = 6
+PLACEMENT_ROUNDS = 4
+NODE_SPACE = NODE_W // 2 + 16  # room a real node keeps either side of its centre
+POINT_SPACE = 6  # room an edge's virtual point keeps either side
+POINT_WEIGHT = 8.0  # how much more than a node a virtual point wants its target (straight edges)
+
+Point = tuple[int, int]
+
+
+@dataclass(frozen=True, slots=True)
+class Box:
+    x: int
+    y: int
+    w: int
+    h: int
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """Positions for each node, a polyline for each input edge (source to target)."""
+
+    boxes: tuple[Box, ...]
+    layers: tuple[int, ...]
+    edges: tuple[tuple[Point, ...], ...]  # empty for a self-loop
+    back: tuple[bool, ...]  # the edge closes a cycle, so it was laid out reversed
+    width: int
+    height: int
+    crossings: int
+
+
+def find_back_edges(succ: Sequence[Sequence[int]], starts: Sequence[int] = ()) -> list[int]:
+    """Edges (as positions in the flattened succ lists) that close a cycle in a depth-first
+    search from `starts`, then from sources, then from any node left, all in index order."""
+    n = len(succ)
+    first_edge = [0] * (n + 1)
+    has_pred = bytearray(n)
+    for u, out in enumerate(succ):
+        first_edge[u + 1] = first_edge[u] + len(out)
+        for v in out:
+            has_pred[v] = 1
+    state = bytearray(n)  # 0 unseen, 1 on the DFS path, 2 finished
+    back: list[int] = []
+    order = [*starts, *(u for u in range(n) if not has_pred[u]), *range(n)]
+    for start in order:
+        if state[start]:
+            continue
+        state[start] = 1
+        stack = [(start, 0)]
+        while stack:
+            u, i = stack[-1]
+            out = succ[u]
+            while i < len(out):
+                v = out[i]
+                i += 1
+                if state[v] == 0:
+                    stack[-1] = (u, i)
+                    state[v] = 1
+                    stack.append((v, 0))
+                    break
+                if state[v] == 1:
+                    back.append(first_edge[u] + i - 1)
+            else:
+                state[u] = 2
+                stack.pop()
+    return back
+
+
+def layered_layout(
+    n: int,
+    edges: Sequence[tuple[int, int]],
+    *,
+    starts: Sequence[int] = (),
+    clusters: Sequence[int | None] = (),
+) -> Layout:
+    """Lay out n nodes and the edges between them; `starts` are kept in the top layer and
+    start the cycle search; nodes sharing a cluster id are kept side by side in each layer."""
+    succ: list[list[int]] = [[] for _ in range(n)]
+    for u, v in edges:
+        succ[u].append(v)
+    flat = [(u, v) for u, out in enumerate(succ) for v in out]
+    back_pairs = {flat[i] for i in find_back_edges(succ, starts)}
+    back = tuple(u == v or (u, v) in back_pairs for u, v in edges)
+    dag = {(v, u) if b else (u, v) for (u, v), b in zip(edges, back, strict=True) if u != v}
+    dag_edges = sorted(dag, key=_edge_order(flat))
+    layer = _assign_layers(n, dag_edges, frozenset(starts))
+    g = _LayeredGraph(n, layer, dag_edges, clusters)
+    crossings = g.reduce_crossings(starts)
+    x = g.place()
+    return _finish(g, x, edges, back, crossings)
+
+
+def _edge_order(flat: list[tuple[int, int]]):
+    """Sort key keeping the input's child order for the layered graph's edges."""
+    rank = {pair: i for i, pair in reversed(list(enumerate(flat)))}
+    return lambda pair: rank.get(pair, rank.get((pair[1], pair[0]), 0))
+
+
+def _assign_layers(n: int, dag_edges: list[tuple[int, int]], pinned: frozenset[int]) -> list[int]:
+    """Longest path from the sources, then nodes with more children than parents move down
+    next to their nearest child (shorter edges, fewer virtual points)."""
+    succ: list[list[int]] = [[] for _ in range(n)]
+    indeg = [0] * n
+    for u, v in dag_edges:
+        succ[u].append(v)
+        indeg[v] += 1
+    parents = indeg[:]
+    layer = [0] * n
+    topo = [u for u in range(n) if indeg[u] == 0]
+    for u in topo:
+        below = layer[u] + 1
+        for v in succ[u]:
+            if layer[v] < below:
+                layer[v] = below
+            indeg[v] -= 1
+            if indeg[v] == 0:
+                topo.append(v)
+    for u in reversed(topo):
+        if succ[u] and u not in pinned and len(succ[u]) > parents[u]:
+            layer[u] = min(layer[v] for v in succ[u]) - 1
+    return layer
+
+
+class _LayeredGraph:
+    """The proper layered graph: real nodes, virtual points on long edges, one-layer links."""
+
+    def __init__(
+        self,
+        n: int,
+        layer: list[int],
+        dag_edges: list[tuple[int, int]],
+        clusters: Sequence[int | None],
+    ) -> None:
+        self.n = n
+        self.layer = layer[:]
+        self.cluster: list[int | None] = list(clusters) or [None] * n
+        self.up: list[list[int]] = [[] for _ in range(n)]
+        self.down: list[list[int]] = [[] for _ in range(n)]
+        self.chains: dict[tuple[int, int], list[int]] = {}
+        for a, b in dag_edges:
+            chain = [a]
+            shared = self.cluster[a] if self.cluster[a] == self.cluster[b] else None
+            for rank in range(layer[a] + 1, layer[b]):
+                chain.append(self._add_point(rank, shared))
+            chain.append(b)
+            for s, t in pairwise(chain):
+                self.down[s].append(t)
+                self.up[t].append(s)
+            self.chains[(a, b)] = chain
+        depth = max(self.layer, default=-1) + 1
+        self.rows: list[list[int]] = [[] for _ in range(depth)]
+        total = len(self.layer)
+        self.space = [NODE_SPACE] * n + [POINT_SPACE] * (total - n)
+        self.weight = [1.0] * n + [POINT_WEIGHT] * (total - n)
+
+    def _add_point(self, rank: int, cluster: int | None) -> int:
+        self.layer.append(rank)
+        self.cluster.append(cluster)
+        self.up.append([])
+        self.down.append([])
+        return len(self.layer) - 1
+
+    def reduce_crossings(self, starts: Sequence[int]) -> int:
+        """Order each row: depth-first order first, then barycenter sweeps; keeps the best."""
+        self._initial_order(starts)
+        pos = self._positions()
+        best = self.count_crossings(pos)
+        best_rows = [row[:] for row in self.rows]
+        for sweep in range(SWEEPS):
+            if best == 0:
+                break
+            downward = sweep % 2 == 0
+            ranks = range(1, len(self.rows)) if downward else range(len(self.rows) - 2, -1, -1)
+            for rank in ranks:
+                self._sort_row(rank, self.up if downward else self.down, pos)
+            crossings = self.count_crossings(pos)
+            if crossings < best:
+                best, best_rows = crossings, [row[:] for row in self.rows]
+        self.rows = best_rows
+        return best
+
+    def _initial_order(self, starts: Sequence[int]) -> None:
+        seen = bytearray(len(self.layer))
+        roots = [*starts, *(v for v in range(len(self.layer)) if not self.up[v])]
+        for root in roots:
+            if seen[root]:
+                continue
+            seen[root] = 1
+            stack = [root]
+            while stack:
+                v = stack.pop()
+                self.rows[self.layer[v]].append(v)
+                for w in reversed(self.down[v]):
+                    if not seen[w]:
+                        seen[w] = 1
+                        stack.append(w)
+
+    def _positions(self) -> list[int]:
+        pos = [0] * len(self.layer)
+        for row in self.rows:
+            for i, v in enumerate(row):
+                pos[v] = i
+        return pos
+
+    def _sort_row(self, rank: int, neighbours: list[list[int]], pos: list[int]) -> None:
+        row = self.rows[rank]
+        key: dict[int, float] = {}
+        last = -1.0
+        for v in row:
+            near = neighbours[v]
+            if near:
+                last = sum(pos[u] for u in near) / len(near)
+            key[v] = last
+        if any(self.cluster[v] is not None for v in row):
+            row.sort(key=self._cluster_keys(row, key).__getitem__)
+        else:
+            row.sort(key=key.__getitem__)
+        for i, v in enumerate(row):
+            pos[v] = i
+
+    def _cluster_keys(
+        self, row: list[int], key: dict[int, float]
+    ) -> dict[int, tuple[float, float]]:
+        """Sort keys that keep the members of a cluster side by side, at their mean place."""
+        totals: dict[int, list[float]] = {}
+        for v in row:
+            c = self.cluster[v]
+            if c is not None:
+                totals.setdefault(c, []).append(key[v])
+        mean = {c: sum(ks) / len(ks) for c, ks in totals.items()}
+        return {v: (mean[c] if (c := self.cluster[v]) is not None else key[v], key[v]) for v in row}
+
+    def count_crossings(self, pos: list[int]) -> int:
+        """Crossings between consecutive rows (two links sharing an end never cross)."""
+        total = 0
+        for row in self.rows:
+            ends: list[int] = []
+            for v in row:
+                ends.extend(sorted(pos[w] for w in self.down[v]))
+            seen: list[int] = []
+            for p in reversed(ends):
+                total += bisect_left(seen, p)
+                insort(seen, p)
+        return total
+
+    def place(self) -> list[float]:
+        """x centre of every node: rows packed, then sweeps that pull each node towards the
+        mean of its neighbours above, below, then both, never closer than its spacing."""
+        x = [0.0] * len(self.layer)
+        for row in self.rows:
+            self._solve(row, [0.0] * len(row), [1.0] * len(row), x)
+        both = [u + d for u, d in zip(self.up, self.down, strict=True)]
+        ranks = range(len(self.rows))
+        for _ in range(PLACEMENT_ROUNDS):
+            for rank in ranks[1:]:
+                self._pull(self.rows[rank], self.up, x)
+            for rank in reversed(ranks[:-1]):
+                self._pull(self.rows[rank], self.down, x)
+        for rank in ranks:
+            self._pull(self.rows[rank], both, x)
+        return x
+
+    def _pull(self, row: list[int], neighbours: list[list[int]], x: list[float]) -> None:
+        targets: list[float] = []
+        weights: list[float] = []
+        for v in row:
+            near = neighbours[v]
+            if near:
+                targets.append(sum(x[u] for u in near) / len(near))
+                weights.append(self.weight[v])
+            else:
+                targets.append(x[v])
+                weights.append(0.05)
+        self._solve(row, targets, weights, x)
+
+    def _solve(self, row: list[int], targets: list[float], weights: list[float], x: list[float]):
+        """Weighted least squares placement of a row in its order, keeping spacings
+        (pool-adjacent-violators on the targets shifted by each node's minimum offset)."""
+        space = self.space
+        offsets: list[float] = []
+        offset = -space[row[0]] if row else 0.0
+        for v in row:
+            offset += space[v]
+            offsets.append(offset)
+            offset += space[v]
+        sums: list[float] = []
+        mass: list[float] = []
+        size: list[int] = []
+        for t, w, o in zip(targets, weights, offsets, strict=True):
+            s, m, k = (t - o) * w, w, 1
+            while sums and sums[-1] * m > s * mass[-1]:
+                s += sums.pop()
+                m += mass.pop()
+                k += size.pop()
+            sums.append(s)
+            mass.append(m)
+            size.append(k)
+        i = 0
+        for s, m, k in zip(sums, mass, size, strict=True):
+            level = s / m
+            for _ in range(k):
+                x[row[i]] = level + offsets[i]
+                i += 1
+
+
+def _finish(
+    g: _LayeredGraph,
+    x: list[float],
+    edges: Sequence[tuple[int, int]],
+    back: tuple[bool, ...],
+    crossings: int,
+) -> Layout:
+    left = min((x[v] - g.space[v] for row in g.rows for v in row), default=0.0)
+    shift = MARGIN - left
+    cx = [round(value + shift) for value in x]
+    top = [MARGIN + rank * (NODE_H + RANK_GAP) for rank in range(len(g.rows))]
+    boxes = tuple(Box(cx[v] - NODE_W // 2, top[g.layer[v]], NODE_W, NODE_H) for v in range(g.n))
+    ports_out, ports_in = _ports(g, cx)
+    polylines: dict[tuple[int, int], tuple[Point, ...]] = {}
+    for (a, b), chain in g.chains.items():
+        points = [(ports_out[(a, chain[1])], top[g.layer[a]] + NODE_H)]
+        for v in chain[1:-1]:
+            y = top[g.layer[v]]
+            points += [(cx[v], y), (cx[v], y + NODE_H)]
+        points.append((ports_in[(chain[-2], b)], top[g.layer[b]]))
+        polylines[(a, b)] = tuple(points)
+    drawn = tuple(
+        () if u == v else (polylines[(v, u)][::-1] if b else polylines[(u, v)])
+        for (u, v), b in zip(edges, back, strict=True)
+    )
+    width = max((b.x + b.w for b in boxes), default=0) + MARGIN
+    width = max([width, *(p[0] + MARGIN for line in drawn for p in line)])
+    height = (top[-1] + NODE_H + MARGIN) if top else 2 * MARGIN
+    return Layout(boxes, tuple(g.layer[: g.n]), drawn, back, width, height, crossings)
+
+
+def _ports(g: _LayeredGraph, cx: list[int]) -> tuple[dict, dict]:
+    """Where each link leaves its upper node and enters its lower one."""
+    out: dict[tuple[int, int], int] = {}
+    into: dict[tuple[int, int], int] = {}
+    for v in range(len(g.layer)):
+        for w, px in _spread(v, g.down[v], cx, g.n):
+            out[(v, w)] = px
+        for w, px in _spread(v, g.up[v], cx, g.n):
+            into[(w, v)] = px
+    return out, into
+
+
+def _spread(v: int, links: list[int], cx: list[int], n: int) -> list[tuple[int, int]]:
+    """Ports along a real node's box edge in the order of the other ends, so that arrows
+    into a merge do not pile up on one point."""
+    if v >= n or len(links) < 2:
+        return [(w, cx[v]) for w in links]
+    step = min(14.0, NODE_W * 0.6 / (len(links) - 1))
+    first = cx[v] - step * (len(links) - 1) / 2
+    ordered = sorted(links, key=cx.__getitem__)
+    return [(w, round(first + i * step)) for i, w in enumerate(ordered)]

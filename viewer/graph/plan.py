@@ -1,0 +1,148 @@
+"""What gets drawn as one box: every step, except collapsed blocks and wide fan-outs."""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Mapping
+from dataclasses import dataclass
+from hashlib import blake2b
+
+from viewer.graph.build import Graph
+
+FANOUT_THRESHOLD = 25
+
+
+@dataclass(frozen=True, slots=True)
+class Cluster:
+    """Several steps drawn as one box; `key` is the id whose toggle shows them again (the
+    fan-out's parent step, or the block)."""
+
+    kind: str  # "fanout" or "block"
+    key: str
+    members: tuple[str, ...]
+    group: str | None  # the expanded block it sits in
+
+
+Item = str | Cluster  # a step id, or a cluster
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    items: tuple[Item, ...]
+    edges: tuple[tuple[int, int], ...]
+    groups: tuple[int | None, ...]  # per item: the expanded block it belongs to, as a number
+    starts: tuple[int, ...]
+    collapsed_blocks: frozenset[str]  # blocks actually collapsed (never one with a failure)
+
+    def digest(self) -> str:
+        """Everything the layout depends on, hashed (names and statuses are not part of it)."""
+        data = array("q", [len(self.items), *self.starts, -1])
+        data.extend(x for edge in self.edges for x in edge)
+        data.extend(-1 if g is None else g for g in self.groups)
+        return blake2b(data.tobytes(), digest_size=16).hexdigest()
+
+
+def plan(
+    graph: Graph,
+    status: Mapping[str, str],
+    *,
+    expanded: frozenset[str] = frozenset(),
+    collapsed: frozenset[str] = frozenset(),
+    threshold: int = FANOUT_THRESHOLD,
+) -> Plan:
+    """Collapse the requested blocks, then each fan-out of more than `threshold` children
+    that end there or all lead to the same step (unless its parent is in `expanded`).
+    Failed steps are never hidden: they stay out of fan-out boxes and keep blocks open."""
+    failed = {step for step, key in status.items() if key == "failure"}
+    blocks = frozenset(
+        group.id
+        for group in graph.groups
+        if group.id in collapsed and failed.isdisjoint(group.members)
+    )
+    index = {node.id: i for i, node in enumerate(graph.nodes)}
+    block_of = {
+        index[m]: Cluster("block", g.id, g.members, None)
+        for g in graph.groups
+        if g.id in blocks
+        for m in g.members
+    }
+    items, edges = _merge(
+        [node.id for node in graph.nodes],
+        [(index[e.source], index[e.target]) for e in graph.edges],
+        block_of,
+    )
+    group_of = {node.id: node.group for node in graph.nodes if node.group not in blocks}
+    root = next((node.id for node in graph.nodes if node.is_root), None)
+    fans = _fanouts(items, edges, group_of, expanded, failed | {root}, threshold)
+    items, edges = _merge(items, edges, fans)
+    numbers: dict[str, int] = {}
+    groups = tuple(
+        None if g is None else numbers.setdefault(g, len(numbers))
+        for g in (item.group if isinstance(item, Cluster) else group_of.get(item) for item in items)
+    )
+    starts = tuple(i for i, item in enumerate(items) if item == root)
+    return Plan(tuple(items), tuple(edges), groups, starts, blocks)
+
+
+def _merge(
+    items: list[Item], edges: list[tuple[int, int]], into: Mapping[int, Cluster]
+) -> tuple[list[Item], list[tuple[int, int]]]:
+    """Replace items by their cluster (placed where its first member was); edges follow,
+    those inside a cluster vanish, duplicates go."""
+    new_items: list[Item] = []
+    renumber: list[int] = []
+    placed: dict[int, int] = {}  # id(cluster) -> new index
+    for i, item in enumerate(items):
+        cluster = into.get(i)
+        if cluster is None:
+            renumber.append(len(new_items))
+            new_items.append(item)
+        elif id(cluster) in placed:
+            renumber.append(placed[id(cluster)])
+        else:
+            placed[id(cluster)] = len(new_items)
+            renumber.append(len(new_items))
+            new_items.append(cluster)
+    seen: set[tuple[int, int]] = set()
+    new_edges: list[tuple[int, int]] = []
+    for u, v in edges:
+        edge = (renumber[u], renumber[v])
+        if edge in seen or (edge[0] == edge[1] and u != v):
+            continue
+        seen.add(edge)
+        new_edges.append(edge)
+    return new_items, new_edges
+
+
+def _fanouts(
+    items: list[Item],
+    edges: list[tuple[int, int]],
+    group_of: Mapping[str, str | None],
+    expanded: frozenset[str],
+    keep: set[str | None],
+    threshold: int,
+) -> dict[int, Cluster]:
+    """Children of one step that have no other parent and either end there or all lead to
+    one same step, when there are more than `threshold` of them."""
+    succ: list[list[int]] = [[] for _ in items]
+    parents = [0] * len(items)
+    for u, v in edges:
+        succ[u].append(v)
+        parents[v] += 1
+    into: dict[int, Cluster] = {}
+    for x, parent in enumerate(items):
+        if not isinstance(parent, str) or parent in expanded or len(succ[x]) <= threshold:
+            continue
+        buckets: dict[tuple[int, str | None], list[int]] = {}
+        for c in succ[x]:
+            child = items[c]
+            if not isinstance(child, str) or child in keep or parents[c] != 1 or c == x:
+                continue
+            after = succ[c]
+            if not after or (len(after) == 1 and after[0] not in (x, c)):
+                buckets.setdefault((after[0] if after else -1, group_of.get(child)), []).append(c)
+        for (_, group), members in buckets.items():
+            if len(members) > threshold:
+                cluster = Cluster("fanout", parent, tuple(items[c] for c in members), group)
+                into.update(dict.fromkeys(members, cluster))
+    return into

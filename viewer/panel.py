@@ -1,0 +1,123 @@
+"""The step panel's view model: one step's definition and state, ready to show."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from viewer.chains import Chain
+from viewer.errors import StepNotFound
+from viewer.jsontree import Tree, build_tree, visible_text
+from viewer.links import safe_link
+from viewer.model import Moment, Run, StepError
+from viewer.status import Status, status_of
+
+TX_HASH = re.compile(r"0x[0-9a-fA-F]{64}")
+
+
+@dataclass(frozen=True)
+class TxLink:
+    hash: str
+    chain: Chain | None
+    url: str | None
+    simulated: bool
+
+
+@dataclass(frozen=True)
+class LogLine:
+    level: str | None
+    time: Moment | None
+    text: str
+
+
+@dataclass(frozen=True)
+class StepPanel:
+    """Everything the panel of one step shows."""
+
+    run_id: str
+    step_id: str
+    label: str
+    type: str | None
+    status: Status
+    started: Moment
+    finished: Moment
+    cu: float | None
+    error: StepError | None
+    error_details: Tree | None
+    config: Tree | None
+    inputs: Tree | None
+    outputs: Tree | None
+    logs: list[LogLine]
+    transactions: list[TxLink]
+    in_definition: bool
+    run_live: bool
+    now: datetime
+
+    @property
+    def refreshes(self) -> bool:
+        """The panel keeps refreshing while the run and this step can still change."""
+        return self.run_live and not self.status.final
+
+
+def step_panel(run: Run, step_id: str, now: datetime) -> StepPanel:
+    """Build the panel of one step, or raise StepNotFound when the run has no such step."""
+    definition = run.step_definition(step_id)
+    state = run.step(step_id)
+    if definition is None and state is None:
+        raise StepNotFound(f"This run has no step with the id “{step_id}”.")
+    status = state.status if state else status_of(None, missing="not_run")
+    return StepPanel(
+        run_id=run.id,
+        step_id=step_id,
+        label=definition.label if definition else step_id,
+        type=definition.type if definition else None,
+        status=status,
+        started=state.started if state else Moment(None),
+        finished=state.finished if state else Moment(None),
+        cu=state.cu if state else None,
+        error=state.error if state else None,
+        error_details=_tree(state.error.details) if state and state.error else None,
+        config=_tree(definition.config) if definition and definition.config else None,
+        inputs=_tree(state.inputs) if state else None,
+        outputs=_tree(state.outputs) if state else None,
+        logs=[_log_line(entry) for entry in state.logs[:500]] if state else [],
+        transactions=[
+            TxLink(
+                tx.hash,
+                tx.chain,
+                None
+                if run.is_simulation or tx.chain is None
+                else safe_link(tx.chain.tx_url(tx.hash)),
+                run.is_simulation,
+            )
+            for tx in (state.tx_hashes if state else [])
+        ],
+        in_definition=definition is not None,
+        run_live=run.status.live,
+        now=now,
+    )
+
+
+def _explorer_link(tx_hash: str, chain: Chain | None, *, simulated: bool) -> str | None:
+    """A public explorer link, never for a simulated transaction or a malformed hash."""
+    if simulated or chain is None or not TX_HASH.fullmatch(tx_hash):
+        return None
+    return safe_link(chain.tx_url(tx_hash))
+
+
+def _tree(value: Any) -> Tree | None:
+    return None if value is None else build_tree(value)
+
+
+def _log_line(entry: Any) -> LogLine:
+    if isinstance(entry, dict):
+        message = entry.get("message", entry.get("msg", entry))
+        level = entry.get("level")
+        return LogLine(
+            level=str(level)[:20] if isinstance(level, str) else None,
+            time=Moment.of(entry.get("time") or entry.get("timestamp")),
+            text=visible_text(str(message)[:4000]),
+        )
+    return LogLine(None, None, visible_text(str(entry)[:4000]))

@@ -1,0 +1,1 @@
+"""Blueprints: full pages, raw JSON, htmx fragments and the error handlers."""

@@ -1,0 +1,41 @@
+"""Shared by pages and fragments: the graph view and step panels of a run."""
+
+from __future__ import annotations
+
+from flask import current_app, request
+
+from viewer.formatting import duration_between, format_number
+from viewer.graph.view import GraphView, graph_view
+from viewer.ids import check_step_id
+from viewer.model import Run
+from viewer.panel import StepPanel, step_panel
+from viewer.viewmodels import utc_now
+from viewer.views.loading import load_run
+
+
+def run_graph(run: Run) -> GraphView:
+    """The graph of a run loaded in full (definition and execution state)."""
+    expanded = frozenset(check_step_id(step) for step in request.args.getlist("expand") if step)
+    return graph_view(
+        run_id=run.id,
+        workflow_id=run.workflow_id,
+        workflow_version=run.workflow_version,
+        definition=run.definition,
+        statuses={step_id: state.status.key for step_id, state in run.steps.items()},
+        step_facts={
+            step_id: (
+                duration_between(state.started, state.finished) or "—",
+                format_number(state.cu) if state.cu is not None else "—",
+            )
+            for step_id, state in run.steps.items()
+        },
+        cache=current_app.extensions["layout_cache"],
+        expanded=expanded,
+    )
+
+
+def load_panels(run_id: str, step_ids: list[str]) -> tuple[Run, list[StepPanel]]:
+    """Step panels for these steps, from one upstream call with `nodeIds` set to exactly them."""
+    run, _ = load_run(run_id, node_ids=step_ids)
+    now = utc_now()
+    return run, [step_panel(run, step_id, now) for step_id in step_ids]
