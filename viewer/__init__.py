@@ -9,7 +9,7 @@ import httpx
 from flask import Flask
 from flask_compress import Compress
 
-from viewer import formatting, security, upstream
+from viewer import audit, auth, formatting, security, upstream
 from viewer.config import Settings
 from viewer.graph.cache import LayoutCache
 from viewer.views import errors, fragments, pages, raw
@@ -50,4 +50,6 @@ def create_app(
     for blueprint in (pages.bp, raw.bp, fragments.bp):
         app.register_blueprint(blueprint)
     errors.init_app(app)
+    auth.init_app(app)
+    audit.init_app(app)
     return app

@@ -12,7 +12,7 @@ from viewer.model import Moment
 
 
 def absolute_time(moment: Moment | datetime | None) -> str:
-    """"2026-11-20 14:02:11 UTC" in the configured timezone; "unknown" when not a time."""
+    """ "2026-11-20 14:02:11 UTC" in the configured timezone; "unknown" when not a time."""
     at = moment.at if isinstance(moment, Moment) else moment
     if at is None:
         return "unknown"
@@ -26,7 +26,7 @@ def iso_time(moment: Moment | None) -> str:
 
 
 def relative_time(moment: Moment | None, now: datetime | None = None) -> str:
-    """"3 hours ago" or "in 5 minutes"; empty when not a time."""
+    """ "3 hours ago" or "in 5 minutes"; empty when not a time."""
     if moment is None or moment.at is None:
         return ""
     now = now or datetime.now(UTC)
@@ -51,7 +51,7 @@ def duration_between(start: Moment | None, end: Moment | None, now: datetime | N
 
 
 def format_seconds(seconds: float) -> str:
-    """"850 ms", "13 s", "4 min 05 s", "2 h 03 min", "3 d 4 h"."""
+    """ "850 ms", "13 s", "4 min 05 s", "2 h 03 min", "3 d 4 h"."""
     if seconds < 1:
         return f"{seconds * 1000:.0f} ms"
     if seconds < 60:

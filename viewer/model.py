@@ -291,20 +291,16 @@ def _error(value: object) -> StepError | None:
 
 
 def _tx_hashes(state: dict[str, Any]) -> list[TxHash]:
-    hashes: list[TxHash] = []
+    """Hashes under txHash / transactionHash / txHashes: a string, or a list of strings or
+    `{chainId, hash}` objects."""
     chain = chain_for(state.get("chainId"))
-    for name in ("txHash", "transactionHash"):
-        if isinstance(state.get(name), str):
-            hashes.append(TxHash(clean_text(state[name], 100) or "", chain))
-    for name in ("txHashes", "transactions", "transactionHashes"):
-        items = state.get(name)
-        for item in items if isinstance(items, list) else []:
+    hashes: list[TxHash] = []
+    for name in ("txHash", "transactionHash", "txHashes", "transactions"):
+        value = state.get(name)
+        for item in value if isinstance(value, list) else [value]:
             if isinstance(item, str):
                 hashes.append(TxHash(clean_text(item, 100) or "", chain))
             elif isinstance(item, dict) and isinstance(item.get("hash"), str):
-                hashes.append(
-                    TxHash(
-                        clean_text(item["hash"], 100) or "", chain_for(item.get("chainId")) or chain
-                    )
-                )
+                item_chain = chain_for(item.get("chainId")) or chain
+                hashes.append(TxHash(clean_text(item["hash"], 100) or "", item_chain))
     return [tx for tx in hashes if tx.hash]

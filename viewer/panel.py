@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from viewer.chains import Chain
+from viewer.chains import Chain, chain_for
 from viewer.errors import StepNotFound
 from viewer.jsontree import Tree, build_tree, visible_text
 from viewer.links import safe_link
@@ -68,6 +68,7 @@ def step_panel(run: Run, step_id: str, now: datetime) -> StepPanel:
     if definition is None and state is None:
         raise StepNotFound(f"This run has no step with the id “{step_id}”.")
     status = state.status if state else status_of(None, missing="not_run")
+    step_chain = chain_for(definition.config.get("chainId")) if definition else None
     return StepPanel(
         run_id=run.id,
         step_id=step_id,
@@ -86,10 +87,8 @@ def step_panel(run: Run, step_id: str, now: datetime) -> StepPanel:
         transactions=[
             TxLink(
                 tx.hash,
-                tx.chain,
-                None
-                if run.is_simulation or tx.chain is None
-                else safe_link(tx.chain.tx_url(tx.hash)),
+                tx.chain or step_chain,
+                _explorer_link(tx.hash, tx.chain or step_chain, simulated=run.is_simulation),
                 run.is_simulation,
             )
             for tx in (state.tx_hashes if state else [])

@@ -1,8 +1,8 @@
-"""Security headers on every response: a strict CSP and friends."""
+"""Security headers on every response (a strict CSP and friends) and hardened cookies."""
 
 from __future__ import annotations
 
-from flask import Flask, Response, request
+from flask import Flask, Response, current_app, request
 
 CONTENT_SECURITY_POLICY = "; ".join(
     (
@@ -18,6 +18,41 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "frame-ancestors 'none'",
     )
 )
+HSTS = "max-age=31536000; includeSubDomains"
+UNCACHED_ENDPOINTS = frozenset({"static", "auth.healthz"})
+
+
+def served_over_https() -> bool:
+    """True when people reach the viewer over https (directly, or per VIEWER_BEHIND_HTTPS)."""
+    return request.is_secure or current_app.config["VIEWER_SETTINGS"].behind_https
+
+
+def cookie_name(base: str) -> str:
+    """`__Host-<base>` over https (the browser then pins it to this host), else `<base>`."""
+    return f"__Host-{base}" if served_over_https() else base
+
+
+def read_cookie(base: str) -> str | None:
+    return request.cookies.get(cookie_name(base))
+
+
+def set_cookie(response: Response, base: str, value: str, max_age: int | None = None) -> None:
+    """Set an HttpOnly, SameSite=Lax cookie for the whole site; Secure over https."""
+    response.set_cookie(
+        cookie_name(base),
+        value,
+        max_age=max_age,
+        path="/",
+        secure=served_over_https(),
+        httponly=True,
+        samesite="Lax",
+    )
+
+
+def delete_cookie(response: Response, base: str) -> None:
+    response.delete_cookie(
+        cookie_name(base), path="/", secure=served_over_https(), httponly=True, samesite="Lax"
+    )
 
 
 def add_security_headers(response: Response) -> Response:
@@ -27,12 +62,22 @@ def add_security_headers(response: Response) -> Response:
     headers.setdefault("Referrer-Policy", "no-referrer")
     headers.setdefault("X-Frame-Options", "DENY")
     headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
     headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-    if request.is_secure:
-        headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-    if request.path.startswith("/runs/") or request.path.startswith("/_fragments/"):
+    if served_over_https():
+        headers.setdefault("Strict-Transport-Security", HSTS)
+    if request.endpoint not in UNCACHED_ENDPOINTS and _private(response):
         headers.setdefault("Cache-Control", "no-store")
     return response
+
+
+def _private(response: Response) -> bool:
+    """Answers no shared cache may keep: run data, pages behind sign-in, answers with cookies."""
+    return (
+        request.path.startswith(("/runs/", "/_fragments/", "/signin", "/signout"))
+        or current_app.config["VIEWER_SETTINGS"].auth_mode != "none"
+        or "Set-Cookie" in response.headers
+    )
 
 
 def init_app(app: Flask) -> None:

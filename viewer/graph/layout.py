@@ -19,7 +19,7 @@ NODE_H = 56
 RANK_GAP = 72
 MARGIN = 24
 SWEEPS = 6
-PLACEMENT_ROUNDS = 4
+PLACEMENT_ROUNDS = 2
 NODE_SPACE = NODE_W // 2 + 16  # room a real node keeps either side of its centre
 POINT_SPACE = 6  # room an edge's virtual point keeps either side
 POINT_WEIGHT = 8.0  # how much more than a node a virtual point wants its target (straight edges)
@@ -193,8 +193,9 @@ class _LayeredGraph:
             for rank in ranks:
                 self._sort_row(rank, self.up if downward else self.down, pos)
             crossings = self.count_crossings(pos)
-            if crossings < best:
-                best, best_rows = crossings, [row[:] for row in self.rows]
+            if crossings >= best:
+                break
+            best, best_rows = crossings, [row[:] for row in self.rows]
         self.rows = best_rows
         return best
 
@@ -266,35 +267,19 @@ class _LayeredGraph:
         """x centre of every node: rows packed, then sweeps that pull each node towards the
         mean of its neighbours above, below, then both, never closer than its spacing."""
         x = [0.0] * len(self.layer)
-        for row in self.rows:
-            self._solve(row, [0.0] * len(row), [1.0] * len(row), x)
+        offsets = [self._offsets(row) for row in self.rows]
+        for row, offset in zip(self.rows, offsets, strict=True):
+            _solve(row, offset, [0.0] * len(row), [1.0] * len(row), x)
         both = [u + d for u, d in zip(self.up, self.down, strict=True)]
         ranks = range(len(self.rows))
-        for _ in range(PLACEMENT_ROUNDS):
-            for rank in ranks[1:]:
-                self._pull(self.rows[rank], self.up, x)
-            for rank in reversed(ranks[:-1]):
-                self._pull(self.rows[rank], self.down, x)
-        for rank in ranks:
-            self._pull(self.rows[rank], both, x)
+        passes = [(ranks[1:], self.up), (ranks[-2::-1], self.down)] * PLACEMENT_ROUNDS
+        for order, neighbours in [*passes, (ranks, both)]:
+            for rank in order:
+                self._pull(self.rows[rank], offsets[rank], neighbours, x)
         return x
 
-    def _pull(self, row: list[int], neighbours: list[list[int]], x: list[float]) -> None:
-        targets: list[float] = []
-        weights: list[float] = []
-        for v in row:
-            near = neighbours[v]
-            if near:
-                targets.append(sum(x[u] for u in near) / len(near))
-                weights.append(self.weight[v])
-            else:
-                targets.append(x[v])
-                weights.append(0.05)
-        self._solve(row, targets, weights, x)
-
-    def _solve(self, row: list[int], targets: list[float], weights: list[float], x: list[float]):
-        """Weighted least squares placement of a row in its order, keeping spacings
-        (pool-adjacent-violators on the targets shifted by each node's minimum offset)."""
+    def _offsets(self, row: list[int]) -> list[float]:
+        """Each node's least distance from the row's first node."""
         space = self.space
         offsets: list[float] = []
         offset = -space[row[0]] if row else 0.0
@@ -302,24 +287,51 @@ class _LayeredGraph:
             offset += space[v]
             offsets.append(offset)
             offset += space[v]
-        sums: list[float] = []
-        mass: list[float] = []
-        size: list[int] = []
-        for t, w, o in zip(targets, weights, offsets, strict=True):
-            s, m, k = (t - o) * w, w, 1
-            while sums and sums[-1] * m > s * mass[-1]:
-                s += sums.pop()
-                m += mass.pop()
-                k += size.pop()
-            sums.append(s)
-            mass.append(m)
-            size.append(k)
-        i = 0
-        for s, m, k in zip(sums, mass, size, strict=True):
-            level = s / m
-            for _ in range(k):
-                x[row[i]] = level + offsets[i]
-                i += 1
+        return offsets
+
+    def _pull(
+        self, row: list[int], offsets: list[float], neighbours: list[list[int]], x: list[float]
+    ) -> None:
+        weight = self.weight
+        targets: list[float] = []
+        weights: list[float] = []
+        for v in row:
+            near = neighbours[v]
+            if len(near) == 1:
+                targets.append(x[near[0]])
+                weights.append(weight[v])
+            elif near:
+                targets.append(sum(map(x.__getitem__, near)) / len(near))
+                weights.append(weight[v])
+            else:
+                targets.append(x[v])
+                weights.append(0.05)
+        _solve(row, offsets, targets, weights, x)
+
+
+def _solve(
+    row: list[int], offsets: list[float], targets: list[float], weights: list[float], x: list[float]
+) -> None:
+    """Weighted least-squares x for a row in its order with each node at least its offset
+    from the first (pool-adjacent-violators on the targets minus the offsets)."""
+    sums: list[float] = []
+    mass: list[float] = []
+    size: list[int] = []
+    for t, w, o in zip(targets, weights, offsets, strict=True):
+        s, m, k = (t - o) * w, w, 1
+        while sums and sums[-1] * m > s * mass[-1]:
+            s += sums.pop()
+            m += mass.pop()
+            k += size.pop()
+        sums.append(s)
+        mass.append(m)
+        size.append(k)
+    i = 0
+    for s, m, k in zip(sums, mass, size, strict=True):
+        level = s / m
+        for _ in range(k):
+            x[row[i]] = level + offsets[i]
+            i += 1
 
 
 def _finish(

@@ -1,0 +1,84 @@
+"""Layout geometry turned into SVG strings, computed once per layout and cached with it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from unicodedata import east_asian_width
+
+from viewer.graph.layout import Box, Layout, Point, layered_layout
+from viewer.graph.plan import Plan
+
+
+@dataclass(frozen=True, slots=True)
+class Drawing:
+    """What the cache keeps per workflow shape: the layout and its SVG strings."""
+
+    layout: Layout
+    places: tuple[str, ...]  # per item: "translate(x y)"
+    paths: tuple[str, ...]  # per plan edge: SVG path data
+
+
+def draw(plan: Plan) -> Drawing:
+    layout = layered_layout(len(plan.items), plan.edges, starts=plan.starts, clusters=plan.groups)
+    places = tuple(f"translate({b.x} {b.y})" for b in layout.boxes)
+    paths = tuple(
+        _loop(layout.boxes[u]) if u == v else path_d(line)
+        for (u, v), line in zip(plan.edges, layout.edges, strict=True)
+    )
+    return Drawing(layout, places, paths)
+
+
+def path_d(points: Sequence[Point]) -> str:
+    """Compact SVG path data: vertical runs as lines, every other hop an S-curve that leaves
+    and arrives vertically (so arrowheads point along the flow)."""
+    if not points:
+        return ""
+    x0, y0 = points[0]
+    parts = [f"M{x0} {y0}"]
+    last = len(points) - 1
+    for i in range(1, last + 1):
+        x, y = points[i]
+        if x == x0:
+            if i < last and points[i + 1][0] == x:
+                continue
+            parts.append(f"v{y - y0}")
+        else:
+            half = (y - y0) // 2
+            parts.append(f"c0 {half} {x - x0} {half} {x - x0} {y - y0}")
+        x0, y0 = x, y
+    return "".join(parts)
+
+
+def _loop(box: Box) -> str:
+    """A step that lists itself as its child: a small loop on the box's right side."""
+    return f"M{box.x + box.w} {box.y + 18}c40 -14 40 34 0 20"
+
+
+@lru_cache(maxsize=32768)
+def fit(text: str, units: float) -> str:
+    """The text, cut with an ellipsis where it would overflow `units` average letter widths."""
+    total = 0.0
+    cut = 0
+    for i, ch in enumerate(text):
+        width = _width(ch)
+        if total + width <= units - 1:
+            cut = i + 1
+        total += width
+        if total > units:
+            return text[:cut].rstrip() + "…"
+    return text
+
+
+def _width(ch: str) -> float:
+    """Rough width of a character in a sans-serif font, in average lowercase letters."""
+    if ch in "iljtfrI.,:;'|!()[] ":
+        return 0.55
+    if ch in "mwMW@%":
+        return 1.5
+    if ch.isupper() or ch.isdigit():
+        return 1.25
+    if ch.isascii():
+        return 1.0
+    return 2.0 if east_asian_width(ch) in "WF" else 1.1
