@@ -85,7 +85,9 @@ def main() -> int:
                        len(gzip.compress(html.encode())))  # fmt: skip
     print(f"{'steps':>6} {'cold ms':>9} {'cached ms':>10} {'raw KB':>8} {'gzip KB':>8}")
     for steps, (cold_ms, cached_ms, raw, zipped) in rows.items():
-        print(f"{steps:>6} {cold_ms:>9.1f} {cached_ms:>10.1f} {raw / 1000:>8.1f} {zipped / 1000:>8.1f}")
+        print(
+            f"{steps:>6} {cold_ms:>9.1f} {cached_ms:>10.1f} {raw / 1000:>8.1f} {zipped / 1000:>8.1f}"
+        )
     growth = rows[5_000][0] / rows[1_000][0]
     print(f"growth 5,000 vs 1,000 steps (cold): {growth:.2f}x")
     checks = [
@@ -99,7 +101,9 @@ def main() -> int:
     for name, value, limit, unit in checks:
         ok = value < limit
         missed += not ok
-        print(f"{'met   ' if ok else 'MISSED'} {name}: {value:.1f} {unit} (target < {limit:g} {unit})")
+        print(
+            f"{'met   ' if ok else 'MISSED'} {name}: {value:.1f} {unit} (target < {limit:g} {unit})"
+        )
     return 1 if missed else 0
 
 

@@ -12,22 +12,29 @@ from viewer.graph.plan import Plan
 
 
 @dataclass(frozen=True, slots=True)
+class EdgeView:
+    d: str  # SVG path data
+    back: bool  # closes a cycle: drawn dashed
+
+
+@dataclass(frozen=True, slots=True)
 class Drawing:
     """What the cache keeps per workflow shape: the layout and its SVG strings."""
 
     layout: Layout
-    places: tuple[str, ...]  # per item: "translate(x y)"
-    paths: tuple[str, ...]  # per plan edge: SVG path data
+    places: tuple[str, ...]  # per plan item: "translate(x y)"
+    edges: tuple[EdgeView, ...]  # per plan edge
 
 
 def draw(plan: Plan) -> Drawing:
+    """Lay out the plan's boxes and arrows (the expensive part, hence cached)."""
     layout = layered_layout(len(plan.items), plan.edges, starts=plan.starts, clusters=plan.groups)
     places = tuple(f"translate({b.x} {b.y})" for b in layout.boxes)
-    paths = tuple(
-        _loop(layout.boxes[u]) if u == v else path_d(line)
-        for (u, v), line in zip(plan.edges, layout.edges, strict=True)
+    edges = tuple(
+        EdgeView(_loop(layout.boxes[u]) if u == v else path_d(line), back)
+        for (u, v), line, back in zip(plan.edges, layout.edges, layout.back, strict=True)
     )
-    return Drawing(layout, places, paths)
+    return Drawing(layout, places, edges)
 
 
 def path_d(points: Sequence[Point]) -> str:
