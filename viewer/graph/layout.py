@@ -22,7 +22,7 @@ SWEEPS = 6
 PLACEMENT_ROUNDS = 2
 NODE_SPACE = NODE_W // 2 + 16  # room a real node keeps either side of its centre
 POINT_SPACE = 6  # room an edge's virtual point keeps either side
-POINT_WEIGHT = 8.0  # how much more than a node a virtual point wants its target (straight edges)
+POINT_WEIGHT = 100.0  # how much more than a node a virtual point wants its target (straight edges)
 
 Point = tuple[int, int]
 
@@ -276,7 +276,32 @@ class _LayeredGraph:
         for order, neighbours in [*passes, (ranks, both)]:
             for rank in order:
                 self._pull(self.rows[rank], offsets[rank], neighbours, x)
+        self._straighten(x)
         return x
+
+    def _straighten(self, x: list[float]) -> None:
+        """Give the virtual points of each long edge one shared x wherever the gaps between
+        their row neighbours allow it, so long edges run straight (one bend at each end)."""
+        index = [0] * len(self.layer)
+        for row in self.rows:
+            for i, v in enumerate(row):
+                index[v] = i
+        space = self.space
+        inf = float("inf")
+        for chain in self.chains.values():
+            run: list[int] = []
+            lo, hi = -inf, inf
+            for v in chain[1:-1]:
+                row, i = self.rows[self.layer[v]], index[v]
+                left = x[row[i - 1]] + space[row[i - 1]] + space[v] if i else -inf
+                right = x[row[i + 1]] - space[row[i + 1]] - space[v] if i + 1 < len(row) else inf
+                if run and (left > hi or right < lo):
+                    _align(run, lo, hi, x)
+                    run, lo, hi = [], -inf, inf
+                run.append(v)
+                lo, hi = max(lo, left), min(hi, right)
+            if run:
+                _align(run, lo, hi, x)
 
     def _offsets(self, row: list[int]) -> list[float]:
         """Each node's least distance from the row's first node."""
@@ -307,6 +332,14 @@ class _LayeredGraph:
                 targets.append(x[v])
                 weights.append(0.05)
         _solve(row, offsets, targets, weights, x)
+
+
+def _align(points: list[int], lo: float, hi: float, x: list[float]) -> None:
+    """Put the points on one vertical: their median x, kept within [lo, hi]."""
+    xs = sorted(x[v] for v in points)
+    target = min(max(xs[len(xs) // 2], lo), hi)
+    for v in points:
+        x[v] = target
 
 
 def _solve(

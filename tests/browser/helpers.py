@@ -1,0 +1,328 @@
+"""Shared pieces of the browser tests: servers as processes, the page watcher, small helpers."""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+from playwright.sync_api import BrowserContext, ConsoleMessage, Dialog, Page, Request, expect
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "artifacts"
+LOG_DIR = ARTIFACTS / "browser-logs"
+FAILURES_DIR = ARTIFACTS / "browser-failures"
+SCREENSHOTS_DIR = ARTIFACTS / "screenshots"
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+DESKTOP = {"width": 1366, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+DEMO_TOKEN = "demo-token"
+REFRESH_SECONDS = 1
+MAIN_RUNNING_SECONDS = 20
+READY_TIMEOUT = 20.0
+
+# The environment variables the viewer reads; none leaks from the caller's shell.
+_SETTING_PREFIXES = ("VIEWER_", "RUNS_API_", "DEMO_")
+
+# Chromium's own line for an HTTP error answer (the document or a fetch).
+_HTTP_ERROR = re.compile(r"Failed to load resource: the server responded with a status of (\d+)")
+
+CSP_INIT_SCRIPT = """
+window.__cspViolations = [];
+document.addEventListener('securitypolicyviolation', function (e) {
+  var v = {directive: e.violatedDirective, blocked: e.blockedURI, source: e.sourceFile,
+           line: e.lineNumber, sample: e.sample, page: location.href};
+  window.__cspViolations.push(v);
+  if (window.__reportCspViolation) window.__reportCspViolation(v);
+});
+"""
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+# ---- servers as real processes ---------------------------------------------------------------
+
+
+@dataclass
+class ServerProcess:
+    """One server started with `python -m ...`, its output going to two log files."""
+
+    name: str
+    url: str
+    process: subprocess.Popen[bytes]
+    stdout_path: Path
+    stderr_path: Path
+
+    def log_paths(self) -> tuple[Path, Path]:
+        return self.stdout_path, self.stderr_path
+
+    def stderr_size(self) -> int:
+        return self.stderr_path.stat().st_size if self.stderr_path.exists() else 0
+
+    def stderr_since(self, offset: int) -> str:
+        """What the server wrote to stderr after `offset` bytes."""
+        return read_from(self.stderr_path, offset)
+
+    def stop(self) -> None:
+        """Terminate the process (and only it), then kill it if it does not stop."""
+        if self.process.poll() is not None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(5)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(5)
+
+
+def read_from(path: Path, offset: int, limit: int = 20_000) -> str:
+    """The text of a log file from `offset`, keeping only the last `limit` characters."""
+    if not path.exists():
+        return ""
+    with path.open("rb") as handle:
+        handle.seek(offset)
+        text = handle.read().decode("utf-8", "replace")
+    return text if len(text) <= limit else "[…]\n" + text[-limit:]
+
+
+def server_env(extra: dict[str, str]) -> dict[str, str]:
+    """The caller's environment without viewer settings, plus `extra`."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(_SETTING_PREFIXES)}
+    env["PYTHONUNBUFFERED"] = "1"
+    env.update(extra)
+    return env
+
+
+def start_server(
+    name: str, args: list[str], port: int, *, env: dict[str, str], ready_path: str
+) -> ServerProcess:
+    """Start `python <args>` from the project root and wait until `ready_path` answers."""
+    LOG_DIR.mkdir(parents=True, exist_ok=True)
+    stdout_path = LOG_DIR / f"{name}-{port}.stdout.log"
+    stderr_path = LOG_DIR / f"{name}-{port}.stderr.log"
+    with stdout_path.open("wb") as out, stderr_path.open("wb") as err:
+        process = subprocess.Popen(
+            [sys.executable, *args],
+            cwd=ROOT,
+            env=server_env(env),
+            stdout=out,
+            stderr=err,
+            stdin=subprocess.DEVNULL,
+        )
+    server = ServerProcess(name, f"http://127.0.0.1:{port}", process, stdout_path, stderr_path)
+    try:
+        wait_until_answering(server, ready_path)
+    except BaseException:
+        server.stop()
+        raise
+    return server
+
+
+def wait_until_answering(server: ServerProcess, path: str) -> None:
+    """Poll `path` until the server answers with any HTTP status; fail with its logs if not."""
+    deadline = time.monotonic() + READY_TIMEOUT
+    last_error = "no attempt"
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            break
+        try:
+            httpx.get(server.url + path, timeout=1.0)
+        except httpx.HTTPError as error:
+            last_error = repr(error)
+            time.sleep(0.1)
+        else:
+            return
+    raise RuntimeError(
+        f"{server.name} did not answer on {server.url}{path} "
+        f"(exit code {server.process.poll()}, last error {last_error}).\n"
+        f"--- stdout ---\n{read_from(server.stdout_path, 0)}\n"
+        f"--- stderr ---\n{read_from(server.stderr_path, 0)}"
+    )
+
+
+def start_demo_upstream(running_seconds: float, name: str = "demo-upstream") -> ServerProcess:
+    """`python -m viewer.demo` on a free loopback port."""
+    port = free_port()
+    args = ["-m", "viewer.demo", "--host", "127.0.0.1", "--port", str(port)]
+    args += ["--token", DEMO_TOKEN, "--running-seconds", str(running_seconds)]
+    return start_server(name, args, port, env={}, ready_path="/v1/runs/ready-check")
+
+
+def start_viewer(upstream: ServerProcess | None, name: str = "viewer") -> ServerProcess:
+    """`python -m viewer` on a free loopback port, reading `upstream` (demo mode if None)."""
+    port = free_port()
+    env = {
+        "VIEWER_HOST": "127.0.0.1",
+        "VIEWER_PORT": str(port),
+        "VIEWER_REFRESH_SECONDS": str(REFRESH_SECONDS),
+        "VIEWER_SECRET_KEY": "browser-test-secret-key-0123456789",
+    }
+    if upstream is None:
+        env["DEMO_RUNNING_SECONDS"] = str(MAIN_RUNNING_SECONDS)
+    else:
+        env["RUNS_API_URL"] = upstream.url
+        env["RUNS_API_TOKEN"] = DEMO_TOKEN
+    return start_server(name, ["-m", "viewer"], port, env=env, ready_path="/")
+
+
+# ---- what a page did -------------------------------------------------------------------------
+
+
+def origin_of(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def path_of(url: str) -> str:
+    parts = urlsplit(url)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+@dataclass
+class Watch:
+    """Everything the pages of one browser context did that a test may assert on.
+
+    Console errors, page errors, CSP violations, dialogs and requests to other origins are
+    problems unless a test declared them (`expect_http_error`). A 404 for /favicon.ico is
+    kept apart (`favicon_errors`): one test checks it, so it does not fail every test.
+    """
+
+    context: BrowserContext
+    origins: set[str]
+    page: Page | None = None
+    console_errors: list[str] = field(default_factory=list)
+    favicon_errors: list[str] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+    csp_violations: list[dict[str, Any]] = field(default_factory=list)
+    requests: list[str] = field(default_factory=list)
+    dialogs: list[str] = field(default_factory=list)
+    expected_http_errors: set[tuple[str, int]] = field(default_factory=set)
+    _pages: list[Page] = field(default_factory=list)
+
+    def start(self) -> Page:
+        """Listen on every page of the context, then open the test's page."""
+        self.context.add_init_script(CSP_INIT_SCRIPT)
+        self.context.expose_binding("__reportCspViolation", self._on_csp)
+        self.context.on("page", self.attach)
+        self.page = self.context.new_page()
+        self.attach(self.page)
+        return self.page
+
+    def attach(self, page: Page) -> None:
+        if any(known is page for known in self._pages):
+            return
+        self._pages.append(page)
+        page.on("console", self._on_console)
+        page.on("pageerror", lambda error: self.page_errors.append(f"{page.url}: {error}"))
+        page.on("request", self._on_request)
+        page.on("dialog", self._on_dialog)
+
+    @property
+    def pages(self) -> list[Page]:
+        return list(self._pages)
+
+    def allow_origin(self, url: str) -> None:
+        """Requests to this server's origin are expected too."""
+        self.origins.add(origin_of(url))
+
+    def expect_http_error(self, path: str, status: int) -> None:
+        """Chromium logs an error for this deliberate 4xx/5xx answer; it is not a problem."""
+        self.expected_http_errors.add((path, status))
+
+    def requests_to(self, path_prefix: str) -> list[str]:
+        """The requests whose path (with query) starts with `path_prefix`."""
+        return [url for url in self.requests if path_of(url).startswith(path_prefix)]
+
+    def _on_csp(self, _source: Any, violation: dict[str, Any]) -> None:
+        self.csp_violations.append(violation)
+
+    def _on_request(self, request: Request) -> None:
+        self.requests.append(request.url)
+
+    def _on_dialog(self, dialog: Dialog) -> None:
+        self.dialogs.append(f"{dialog.type}: {dialog.message}")
+        dialog.dismiss()
+
+    def _on_console(self, message: ConsoleMessage) -> None:
+        text = message.text
+        where = message.location.get("url", "") if message.location else ""
+        if "Content Security Policy" in text:
+            self.csp_violations.append({"console": text, "page": where})
+        if message.type != "error":
+            return
+        match = _HTTP_ERROR.search(text)
+        if match and where:
+            status = int(match.group(1))
+            if path_of(where) == "/favicon.ico" and status == 404:
+                self.favicon_errors.append(f"{text} ({where})")
+                return
+            if (path_of(where), status) in self.expected_http_errors:
+                return
+        self.console_errors.append(f"{text} ({where})" if where else text)
+
+    def problems(self) -> list[str]:
+        """Every unexpected thing the pages did, as readable lines."""
+        found = [f"console error: {line}" for line in self.console_errors]
+        found += [f"page error: {line}" for line in self.page_errors]
+        found += [f"CSP violation: {violation}" for violation in self.csp_violations]
+        found += [f"dialog opened: {line}" for line in self.dialogs]
+        found += [
+            f"request to another origin: {url}"
+            for url in self.requests
+            if url.startswith(("http:", "https:")) and origin_of(url) not in self.origins
+        ]
+        return found
+
+
+# ---- the run page ----------------------------------------------------------------------------
+
+
+def open_run(page: Page, base_url: str, run_id: str, query: str = "") -> None:
+    """Open a run page and wait until its graph has arrived."""
+    page.goto(f"{base_url}/runs/{run_id}{query}")
+    wait_for_graph(page)
+
+
+def wait_for_graph(page: Page) -> None:
+    """Wait for the diagram and its steps inside #graph."""
+    expect(page.locator("#graph svg.graph-svg")).to_be_visible(timeout=10_000)
+    expect(page.locator("#graph a.step[data-step-id]").first).to_be_attached()
+
+
+def step(page: Page, step_id: str) -> Any:
+    """The diagram's box for a step."""
+    return page.locator(f'#graph a.step[data-step-id="{step_id}"]')
+
+
+def panel_for(page: Page, step_id: str) -> Any:
+    """The opened panel of a step."""
+    return page.locator(f'#step-panel .step-detail[data-step-id="{step_id}"]')
+
+
+def viewer_log_lines(text: str, run_id: str) -> list[str]:
+    """The viewer's `upstream GET` log lines for one run."""
+    return [line for line in text.splitlines() if f"upstream GET run={run_id} " in line]

@@ -1,0 +1,221 @@
+"""The run page in a real browser: opening, the graph, step panels, history, keyboard, search."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, Route, expect
+
+from tests.browser.helpers import (
+    ServerProcess,
+    Watch,
+    open_run,
+    panel_for,
+    step,
+    viewer_log_lines,
+    wait_for_graph,
+)
+from viewer.demo.api import DEMO_RUN_IDS
+
+pytestmark = pytest.mark.browser
+
+SUCCESS_RUN = "run_7f3a2c9e41"
+FAILED_RUN = "run_8fd21b6c07"
+CANCELLED_RUN = "run_5a09d3e7c8"
+SIMULATION_RUN = "run_e13f6b82a4"
+DUST_RUN = "run_9d64c1f0b3"
+
+
+def test_open_a_demo_run_from_the_home_page(
+    watch: Watch, page: Page, demo_mode_viewer: ServerProcess
+) -> None:
+    """Without a runs API the home page lists the demo runs; a row's link opens the run."""
+    watch.allow_origin(demo_mode_viewer.url)
+    page.goto(demo_mode_viewer.url + "/")
+    expect(page.locator("table.runs-table tbody tr")).to_have_count(len(DEMO_RUN_IDS))
+    page.locator("table.runs-table").get_by_role("link", name=SUCCESS_RUN, exact=True).click()
+    expect(page).to_have_url(f"{demo_mode_viewer.url}/runs/{SUCCESS_RUN}")
+    expect(page.locator("#run-header")).to_contain_text(SUCCESS_RUN)
+    wait_for_graph(page)
+
+
+def test_open_a_run_by_pasting_its_link_on_the_home_page(watch: Watch, page: Page) -> None:
+    """With a runs API configured, the home page's form opens a pasted run link."""
+    page.goto("/")
+    page.get_by_label("Run id or link").fill(f"https://example.com/runs/{FAILED_RUN}")
+    page.get_by_role("button", name="Open").click()
+    expect(page).to_have_url(re.compile(rf"/runs/{FAILED_RUN}$"))
+    expect(page.locator("#run-header")).to_contain_text(FAILED_RUN)
+    wait_for_graph(page)
+
+
+def test_summary_shows_before_the_graph(watch: Watch, page: Page) -> None:
+    """The first HTML answer carries the summary; the graph comes from a later request.
+
+    The graph request is held back, so the summary is seen on screen without the graph.
+    """
+    held: list[Route] = []
+    page.route(re.compile(r"/_fragments/runs/[^/?]+/graph(\?|$)"), lambda r: held.append(r))
+    response = page.goto(f"/runs/{FAILED_RUN}")
+    assert response is not None
+    assert response.status == 200
+    html = response.text()
+    assert 'id="run-header"' in html
+    assert FAILED_RUN in html
+    assert "graph-svg" not in html, "the diagram should not be in the first HTML answer"
+    assert 'class="step' not in html
+
+    expect(page.locator("#run-header h1")).to_be_visible()
+    expect(page.locator("#run-header .run-status")).to_contain_text("Failed")
+    for _ in range(100):
+        if held:
+            break
+        page.wait_for_timeout(50)
+    assert len(held) == 1, "the page should ask for the graph once, after it has loaded"
+    expect(page.locator("#graph .loading")).to_be_visible()
+    expect(page.locator("#graph svg.graph-svg")).to_have_count(0)
+
+    held[0].continue_()
+    wait_for_graph(page)
+    graph_url = f"/_fragments/runs/{FAILED_RUN}/graph"
+    assert len(watch.requests_to(graph_url)) == 1
+    document = watch.requests_to(f"/runs/{FAILED_RUN}")
+    assert watch.requests.index(document[0]) < watch.requests.index(
+        watch.requests_to(graph_url)[0]
+    )
+
+
+def test_graph_shows_every_step_coloured_by_status(watch: Watch, page: Page) -> None:
+    """The diagram is an SVG inside #graph with one box per step, coloured by its status."""
+    open_run(page, "", FAILED_RUN)
+    steps = page.locator("#graph svg a.step[data-step-id]")
+    expect(steps).to_have_count(9)
+    expect(step(page, "swap")).to_have_attribute("data-status", "failure")
+    expect(step(page, "root")).to_have_attribute("data-status", "success")
+    colour = "el => getComputedStyle(el.querySelector('rect')).stroke"
+    failed = step(page, "swap").evaluate(colour)
+    succeeded = step(page, "root").evaluate(colour)
+    assert failed != succeeded, f"failed and succeeded steps share the colour {failed}"
+
+
+def test_clicking_a_step_fetches_only_that_step(
+    watch: Watch, page: Page, viewer_server: ServerProcess
+) -> None:
+    """One click: one fragment request, one upstream call with nodeIds=<step>, its panel."""
+    open_run(page, "", SUCCESS_RUN)
+    log_start = viewer_server.stderr_size()
+    step(page, "quote").click()
+    expect(panel_for(page, "quote")).to_be_visible()
+    expect(page.locator("#step-panel")).to_be_visible()
+    expect(page).to_have_url(re.compile(rf"/runs/{SUCCESS_RUN}\?node=quote$"))
+    page.wait_for_timeout(1500)  # longer than a refresh: no second request may follow
+
+    assert watch.requests_to(f"/_fragments/runs/{SUCCESS_RUN}/steps") == [
+        f"{viewer_server.url}/_fragments/runs/{SUCCESS_RUN}/steps/quote"
+    ]
+    log = viewer_server.stderr_since(log_start)
+    calls = viewer_log_lines(log, SUCCESS_RUN)
+    assert len(calls) == 1, "expected exactly one upstream call:\n" + log
+    assert "params=nodeIds " in calls[0], calls[0]
+    assert f"/v1/runs/{SUCCESS_RUN}?nodeIds=quote " in log, "the upstream URL:\n" + log
+
+
+def test_a_steps_link_opens_the_same_panel_server_rendered(watch: Watch, page: Page) -> None:
+    """The step's address, opened in a new page, shows the same panel in the first HTML."""
+    open_run(page, "", SUCCESS_RUN)
+    link = step(page, "price").get_attribute("href")
+    assert link == f"/runs/{SUCCESS_RUN}?node=price"
+    step(page, "price").click()
+    first = panel_for(page, "price")
+    expect(first).to_be_visible()
+    fragment_requests = len(watch.requests_to(f"/_fragments/runs/{SUCCESS_RUN}/steps"))
+
+    other = watch.context.new_page()
+    response = other.goto(link)
+    assert response is not None
+    assert response.status == 200
+    assert 'class="step-detail" data-step-id="price"' in response.text()
+    second = panel_for(other, "price")
+    expect(second).to_be_visible()
+    for part in ("h2", ".badge", "dl.facts", ".step-raw"):
+        assert second.locator(part).inner_text() == first.locator(part).inner_text(), part
+    assert len(watch.requests_to(f"/_fragments/runs/{SUCCESS_RUN}/steps")) == fragment_requests
+
+
+def test_back_closes_the_panel_and_forward_reopens_it(watch: Watch, page: Page) -> None:
+    """The panel follows the address: back closes it, forward opens it again."""
+    open_run(page, "", CANCELLED_RUN)
+    first = page.locator("#graph a.step[data-step-id]").first
+    step_id = first.get_attribute("data-step-id")
+    assert step_id
+    first.click()
+    expect(panel_for(page, step_id)).to_be_visible()
+    expect(page).to_have_url(re.compile(rf"\?node={step_id}$"))
+
+    page.go_back()
+    expect(page).to_have_url(re.compile(rf"/runs/{CANCELLED_RUN}$"))
+    expect(page.locator("#step-panel")).to_be_hidden()
+
+    page.go_forward()
+    expect(page).to_have_url(re.compile(rf"\?node={step_id}$"))
+    expect(panel_for(page, step_id)).to_be_visible()
+    expect(page.locator("#graph svg.graph-svg")).to_be_visible()
+
+
+def test_jump_to_failure_opens_the_failed_step(watch: Watch, page: Page) -> None:
+    """On the failed run, "Jump to failure" selects the failed step and opens its panel."""
+    open_run(page, "", FAILED_RUN)
+    failed = page.locator('#graph a.step[data-status="failure"]')
+    expect(failed).to_have_count(1)
+    failed_id = failed.get_attribute("data-step-id")
+    assert failed_id == "swap"
+    button = page.get_by_role("button", name="Jump to failure")
+    expect(button).to_be_visible(timeout=5_000)
+    button.click()
+    expect(panel_for(page, failed_id)).to_be_visible()
+    expect(page).to_have_url(re.compile(rf"\?node={failed_id}$"))
+    expect(step(page, failed_id)).to_have_class(re.compile(r"\bis-selected\b"))
+
+
+def test_keyboard_only_opens_and_closes_a_panel(watch: Watch, page: Page) -> None:
+    """Tab reaches a step, Enter opens its panel, Escape closes it and focus goes back."""
+    open_run(page, "", SIMULATION_RUN)
+    focused_step = "document.activeElement.matches('a.step[data-step-id]')"
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        if page.evaluate(focused_step):
+            break
+    assert page.evaluate(focused_step), "Tab never reached a step of the diagram"
+    step_id = page.evaluate("document.activeElement.getAttribute('data-step-id')")
+
+    page.keyboard.press("Enter")
+    expect(panel_for(page, step_id)).to_be_visible()
+    expect(page).to_have_url(re.compile(rf"\?node={step_id}$"))
+
+    page.keyboard.press("Escape")
+    expect(page.locator("#step-panel")).to_be_hidden()
+    expect(page).to_have_url(re.compile(rf"/runs/{SIMULATION_RUN}$"))
+    assert page.evaluate("document.activeElement.getAttribute('data-step-id')") == step_id
+
+
+def test_search_highlights_matching_steps(watch: Watch, page: Page) -> None:
+    """Typing in "Find a step" marks the steps whose name matches with `is-match`."""
+    open_run(page, "", SUCCESS_RUN)
+    names = page.locator("#graph a.step[data-step-id]").evaluate_all(
+        "els => els.map(el => [el.dataset.stepId, el.querySelector('title').textContent])"
+    )
+    expected = sorted(step_id for step_id, name in names if "usdc" in name.lower())
+    assert len(expected) == 5
+
+    find = page.get_by_label("Find a step")
+    expect(find).to_be_visible(timeout=5_000)
+    find.fill("USDC")
+    matches = page.locator("#graph a.step.is-match")
+    expect(matches).to_have_count(len(expected))
+    found = sorted(matches.evaluate_all("els => els.map(el => el.dataset.stepId)"))
+    assert found == expected
+    expect(page.locator('[data-role="matches"]')).to_contain_text(str(len(expected)))
+
+    find.fill("")
+    expect(page.locator("#graph a.step.is-match")).to_have_count(0)
