@@ -137,7 +137,9 @@ class RunsApi:
     def _send(
         self, path: str, params: dict[str, str], headers: dict[str, str]
     ) -> tuple[int, bytes, str | None]:
-        """One GET, the body read as a stream and cut off past the size cap."""
+        """One GET, the body read as a stream, cut off past the size cap or the total deadline
+        (a server trickling bytes never times out a per-read timeout)."""
+        deadline = time.monotonic() + self.retry.deadline
         with self.client.stream("GET", path, params=params, headers=headers) as response:
             upstream_id = response.headers.get("X-Request-Id")
             declared = response.headers.get("Content-Length", "")
@@ -149,6 +151,8 @@ class RunsApi:
                 received += len(chunk)
                 if received > self.max_body_bytes:
                     raise _too_large(self.max_body_bytes, upstream_id)
+                if time.monotonic() > deadline:
+                    raise httpx.ReadTimeout("the answer took longer than the total deadline")
                 chunks.append(chunk)
             return response.status_code, b"".join(chunks), upstream_id
 

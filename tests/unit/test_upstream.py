@@ -163,3 +163,19 @@ def test_socket_helper_gives_closed_port() -> None:
     port = free_port()
     with socket.socket() as sock:
         assert sock.connect_ex(("127.0.0.1", port)) != 0
+
+
+def test_trickling_answer_hits_the_total_deadline(scripted: ScriptedUpstream) -> None:
+    scripted.script(Reply(200, envelope({"id": "run_1", "pad": "x" * 2000}), chunk_delay=0.05))
+    client = httpx.Client(base_url=scripted.url, timeout=httpx.Timeout(1.0))
+    api = RunsApi(
+        client,
+        SingleFlightCache(1 << 20),
+        token=TOKEN,
+        retry=RetryPolicy(attempts=1, deadline=0.5),
+        max_body_bytes=1 << 20,
+        live_ttl=0,
+        final_ttl=0,
+    )
+    with pytest.raises(UpstreamTimeout):
+        api.get_run("run_1")
