@@ -17,12 +17,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader
+from jinja2 import Environment, FileSystemLoader, Template
 
 from viewer.demo.generate import generate_workflow_run
 from viewer.formatting import format_number, format_seconds
 from viewer.graph.cache import LayoutCache
-from viewer.graph.view import fit, graph_view
+from viewer.graph.draw import fit
+from viewer.graph.view import graph_view
 from viewer.text import parse_moment
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -64,29 +65,30 @@ def median_ms(fn: Callable[[], object]) -> float:
     return statistics.median(times)
 
 
+def measure(template: Template, steps: int) -> tuple[float, float, int, int]:
+    """(cold ms, cached ms, raw bytes, gzip bytes) of the partial for a run of `steps` steps."""
+    args = run_inputs(steps)
+
+    def render(cache: LayoutCache) -> bytes:
+        return template.render(graph=graph_view(cache=cache, **args)).encode()
+
+    def cold() -> bytes:
+        fit.cache_clear()
+        return render(LayoutCache(64))
+
+    warm = LayoutCache(64)
+    html = render(warm)
+    return median_ms(cold), median_ms(lambda: render(warm)), len(html), len(gzip.compress(html))
+
+
 def main() -> int:
     env = Environment(loader=FileSystemLoader(ROOT / "templates"), autoescape=True)
     template = env.get_template("_graph.html")
-    rows = {}
-    for steps in SIZES:
-        args = run_inputs(steps)
-
-        def render(cache: LayoutCache, args: dict[str, Any] = args) -> str:
-            return template.render(graph=graph_view(cache=cache, **args))
-
-        def cold(render: Callable[[LayoutCache], str] = render) -> str:
-            fit.cache_clear()
-            return render(LayoutCache(64))
-
-        warm = LayoutCache(64)
-        html = render(warm)
-        raw = len(html.encode())
-        rows[steps] = (median_ms(cold), median_ms(lambda r=render: r(warm)), raw,
-                       len(gzip.compress(html.encode())))  # fmt: skip
+    rows = {steps: measure(template, steps) for steps in SIZES}
     print(f"{'steps':>6} {'cold ms':>9} {'cached ms':>10} {'raw KB':>8} {'gzip KB':>8}")
     for steps, (cold_ms, cached_ms, raw, zipped) in rows.items():
         print(
-            f"{steps:>6} {cold_ms:>9.1f} {cached_ms:>10.1f} {raw / 1000:>8.1f} {zipped / 1000:>8.1f}"
+            f"{steps:>6} {cold_ms:>9.1f} {cached_ms:>10.1f} {raw / 1e3:>8.1f} {zipped / 1e3:>8.1f}"
         )
     growth = rows[5_000][0] / rows[1_000][0]
     print(f"growth 5,000 vs 1,000 steps (cold): {growth:.2f}x")

@@ -116,6 +116,14 @@
     }
   });
 
+  // A shared step link on a narrow screen: bring the server-rendered panel into view.
+  document.addEventListener('DOMContentLoaded', function () {
+    var aside = panel();
+    if (aside && !aside.hidden && currentStep() && window.innerWidth <= 900) {
+      aside.scrollIntoView({ block: 'start' });
+    }
+  });
+
   // ---- htmx swaps ----------------------------------------------------------------------
 
   document.addEventListener('htmx:after:swap', function (event) {

@@ -38,6 +38,7 @@ PHONE = {"width": 390, "height": 844}
 DEMO_TOKEN = "demo-token"
 REFRESH_SECONDS = 1
 MAIN_RUNNING_SECONDS = 20
+DEMO_MODE_RUNNING_SECONDS = 600  # the demo-mode home page then lists a run still running
 READY_TIMEOUT = 20.0
 
 # The environment variables the viewer reads; none leaks from the caller's shell.
@@ -182,7 +183,7 @@ def start_viewer(upstream: ServerProcess | None, name: str = "viewer") -> Server
         "VIEWER_SECRET_KEY": "browser-test-secret-key-0123456789",
     }
     if upstream is None:
-        env["DEMO_RUNNING_SECONDS"] = str(MAIN_RUNNING_SECONDS)
+        env["DEMO_RUNNING_SECONDS"] = str(DEMO_MODE_RUNNING_SECONDS)
     else:
         env["RUNS_API_URL"] = upstream.url
         env["RUNS_API_TOKEN"] = DEMO_TOKEN

@@ -239,7 +239,7 @@ def test_expired_session_on_a_page_goes_to_sign_in(token_app: Flask, browser: Fl
     [
         f"/_fragments/runs/{RUN}/graph",
         f"/_fragments/runs/{RUN}/steps/{STEP}",
-        f"/_fragments/runs/{RUN}/steps?ids=swap,check",
+        f"/_fragments/runs/{RUN}/steps?ids=swap,bridge",
         f"/_fragments/runs/{RUN}/live",
     ],
 )

@@ -12,6 +12,7 @@ ROOT_ID = "root"
 NAME_KEYS = ("name", "label", "title")
 MAX_LABEL = 200
 MAX_LISTED = 5  # problems of one kind spelled out before "and N more"
+MAX_STEPS = 10_000  # more would take seconds to lay out: the rest is left out, and said
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,9 +77,19 @@ def build_graph(definition: object) -> Graph:
     problems = _Problems()
     raw = _raw_nodes(definition, problems)
     ids = list(raw)
+    left_out = frozenset(ids[MAX_STEPS:])
+    if left_out:
+        problems.add(
+            "size",
+            f"This workflow has {len(ids):,} steps; the diagram shows the first {MAX_STEPS:,}.",
+        )
+        ids = ids[:MAX_STEPS]
     index = {node_id: i for i, node_id in enumerate(ids)}
-    labels = [_label(node_id, item) for node_id, item in raw.items()]
-    succ = [_children(raw[node_id], labels[i], index, problems) for i, node_id in enumerate(ids)]
+    labels = [_label(node_id, raw[node_id]) for node_id in ids]
+    succ = [
+        _children(raw[node_id], labels[i], index, left_out, problems)
+        for i, node_id in enumerate(ids)
+    ]
     root = index.get(ROOT_ID)
     if root is None and ids:
         problems.add(
@@ -90,7 +101,7 @@ def build_graph(definition: object) -> Graph:
     back = _cycles(succ, starts, labels, problems)
     if root is not None:
         _unreachable(succ, root, labels, problems)
-    groups, group_of = _groups(definition, index, labels, problems)
+    groups, group_of = _groups(definition, index, left_out, labels, problems)
     nodes = tuple(
         Node(
             id=node_id,
@@ -141,17 +152,37 @@ def _label(node_id: str, item: object) -> str:
     """The step's name, label or title; else its type; else its id."""
     if isinstance(item, dict):
         for key in (*NAME_KEYS, "type"):
-            text = clean_text(item.get(key), MAX_LABEL)
+            text = _line(item.get(key), MAX_LABEL)
             if text:
                 return text
-    return clean_text(node_id, MAX_LABEL) or "(step without a name)"
+    return _line(node_id, MAX_LABEL) or "(step without a name)"
 
 
 def _type(item: object) -> str:
-    return (clean_text(item.get("type"), 80) or "") if isinstance(item, dict) else ""
+    return (_line(item.get("type"), 80) or "") if isinstance(item, dict) else ""
 
 
-def _children(item: object, label: str, index: dict[str, int], problems: _Problems) -> list[int]:
+def _line(value: object, limit: int) -> str | None:
+    """clean_text on one line; plain text (the usual case) is taken as it is, quickly."""
+    if (
+        isinstance(value, str)
+        and 0 < len(value) <= limit
+        and value.isprintable()
+        and value[0] != " " != value[-1]
+        and "  " not in value
+    ):
+        return value
+    text = clean_text(value, limit)
+    return " ".join(text.split()) if text else None
+
+
+def _children(
+    item: object,
+    label: str,
+    index: dict[str, int],
+    left_out: frozenset[str],
+    problems: _Problems,
+) -> list[int]:
     if not isinstance(item, dict):
         problems.add(
             "not-object",
@@ -172,6 +203,8 @@ def _children(item: object, label: str, index: dict[str, int], problems: _Proble
     out: list[int] = []
     for child in children:
         target = index.get(child) if isinstance(child, str) else None
+        if target is None and isinstance(child, str) and child in left_out:
+            continue
         if target is None:
             shown = child if isinstance(child, str) else repr(child)[:60]
             problems.add(
@@ -245,7 +278,11 @@ def _unreachable(succ: list[list[int]], root: int, labels: list[str], problems: 
 
 
 def _groups(
-    definition: object, index: dict[str, int], labels: list[str], problems: _Problems
+    definition: object,
+    index: dict[str, int],
+    left_out: frozenset[str],
+    labels: list[str],
+    problems: _Problems,
 ) -> tuple[tuple[Group, ...], dict[str, str]]:
     """Block expansions as groups; a step belongs to the first block that lists it."""
     expansions = definition.get("blockExpansions") if isinstance(definition, dict) else None
@@ -268,6 +305,8 @@ def _groups(
             continue
         members: list[str] = []
         for member in member_ids:
+            if member in left_out:
+                continue
             if member not in index:
                 problems.add(
                     "block-missing",

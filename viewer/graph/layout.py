@@ -2,15 +2,17 @@
 
 Nodes are indices 0..n-1, all boxes are NODE_W x NODE_H. The steps: break cycles (DFS),
 assign layers (longest path, then pull nodes down towards their children), route long edges
-through virtual points, reduce crossings (barycenter sweeps, keeping the best order), place
-nodes horizontally (weighted median sweeps solved as isotonic regressions, so boxes never
-overlap) and draw each edge as a polyline from its source's bottom to its target's top.
+through virtual points, reduce crossings (depth-first order, then barycenter sweeps keeping
+the best order), place nodes horizontally (sweeps pulling each node towards the mean of its
+neighbours, each row solved as a weighted isotonic regression so boxes never overlap), run
+long edges straight where the gaps allow, and draw each edge as a polyline from its source's
+bottom to its target's top.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_left, insort
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -18,11 +20,11 @@ NODE_W = 200
 NODE_H = 56
 RANK_GAP = 72
 MARGIN = 24
+LOOP_W = 32  # how far a self-loop reaches right of its box
 SWEEPS = 6
-PLACEMENT_ROUNDS = 2
 NODE_SPACE = NODE_W // 2 + 16  # room a real node keeps either side of its centre
 POINT_SPACE = 6  # room an edge's virtual point keeps either side
-POINT_WEIGHT = 100.0  # how much more than a node a virtual point wants its target (straight edges)
+POINT_WEIGHT = 8.0  # how much more than a node a virtual point wants its target
 
 Point = tuple[int, int]
 
@@ -92,8 +94,9 @@ def layered_layout(
     starts: Sequence[int] = (),
     clusters: Sequence[int | None] = (),
 ) -> Layout:
-    """Lay out n nodes and the edges between them; `starts` are kept in the top layer and
-    start the cycle search; nodes sharing a cluster id are kept side by side in each layer."""
+    """Lay out n nodes and the edges between them. `starts` (the root) begin the cycle search
+    and the first order, and stay where longest-path layering puts them; nodes sharing a
+    cluster id are kept side by side in each layer."""
     succ: list[list[int]] = [[] for _ in range(n)]
     for u, v in edges:
         succ[u].append(v)
@@ -109,7 +112,7 @@ def layered_layout(
     return _finish(g, x, edges, back, crossings)
 
 
-def _edge_order(flat: list[tuple[int, int]]):
+def _edge_order(flat: list[tuple[int, int]]) -> Callable[[tuple[int, int]], int]:
     """Sort key keeping the input's child order for the layered graph's edges."""
     rank = {pair: i for i, pair in reversed(list(enumerate(flat)))}
     return lambda pair: rank.get(pair, rank.get((pair[1], pair[0]), 0))
@@ -183,6 +186,9 @@ class _LayeredGraph:
         """Order each row: depth-first order first, then barycenter sweeps; keeps the best."""
         self._initial_order(starts)
         pos = self._positions()
+        if any(c is not None for c in self.cluster):
+            for row in self.rows:
+                self._order(row, [float(i) for i in range(len(row))], pos)
         best = self.count_crossings(pos)
         best_rows = [row[:] for row in self.rows]
         for sweep in range(SWEEPS):
@@ -223,32 +229,42 @@ class _LayeredGraph:
         return pos
 
     def _sort_row(self, rank: int, neighbours: list[list[int]], pos: list[int]) -> None:
+        """Barycenter order; a node without neighbours keeps its place after its left one."""
         row = self.rows[rank]
-        key: dict[int, float] = {}
+        keys: list[float] = []
         last = -1.0
         for v in row:
             near = neighbours[v]
-            if near:
-                last = sum(pos[u] for u in near) / len(near)
-            key[v] = last
+            if len(near) == 1:
+                last = pos[near[0]]
+            elif near:
+                last = sum(map(pos.__getitem__, near)) / len(near)
+            keys.append(last)
+        self._order(row, keys, pos)
+
+    def _order(self, row: list[int], keys: list[float], pos: list[int]) -> None:
+        """Sort the row by its keys (stable), keeping clusters together."""
         if any(self.cluster[v] is not None for v in row):
-            row.sort(key=self._cluster_keys(row, key).__getitem__)
+            sort_keys: list = self._cluster_keys(row, keys)
         else:
-            row.sort(key=key.__getitem__)
+            sort_keys = keys
+        row[:] = [row[i] for i in sorted(range(len(row)), key=sort_keys.__getitem__)]
         for i, v in enumerate(row):
             pos[v] = i
 
-    def _cluster_keys(
-        self, row: list[int], key: dict[int, float]
-    ) -> dict[int, tuple[float, float]]:
-        """Sort keys that keep the members of a cluster side by side, at their mean place."""
+    def _cluster_keys(self, row: list[int], keys: list[float]) -> list[tuple[float, int, float]]:
+        """Sort keys that keep the members of a cluster side by side, at their mean place
+        (a node outside it with that very key goes after them)."""
         totals: dict[int, list[float]] = {}
-        for v in row:
+        for v, key in zip(row, keys, strict=True):
             c = self.cluster[v]
             if c is not None:
-                totals.setdefault(c, []).append(key[v])
+                totals.setdefault(c, []).append(key)
         mean = {c: sum(ks) / len(ks) for c, ks in totals.items()}
-        return {v: (mean[c] if (c := self.cluster[v]) is not None else key[v], key[v]) for v in row}
+        return [
+            (key, 1, key) if (c := self.cluster[v]) is None else (mean[c], 0, key)
+            for v, key in zip(row, keys, strict=True)
+        ]
 
     def count_crossings(self, pos: list[int]) -> int:
         """Crossings between consecutive rows (two links sharing an end never cross)."""
@@ -256,7 +272,11 @@ class _LayeredGraph:
         for row in self.rows:
             ends: list[int] = []
             for v in row:
-                ends.extend(sorted(pos[w] for w in self.down[v]))
+                links = self.down[v]
+                if len(links) == 1:
+                    ends.append(pos[links[0]])
+                elif links:
+                    ends.extend(sorted(map(pos.__getitem__, links)))
             seen: list[int] = []
             for p in reversed(ends):
                 total += bisect_left(seen, p)
@@ -264,16 +284,16 @@ class _LayeredGraph:
         return total
 
     def place(self) -> list[float]:
-        """x centre of every node: rows packed, then sweeps that pull each node towards the
-        mean of its neighbours above, below, then both, never closer than its spacing."""
+        """x centre of every node: rows packed; a bottom-up pass puts each node over the mean
+        of its children (this places nodes without parents); a top-down pass then puts each
+        node under the mean of its parents, so chains hang straight; each row is solved so
+        that no two nodes come closer than their spacing. Last, long edges are straightened."""
         x = [0.0] * len(self.layer)
         offsets = [self._offsets(row) for row in self.rows]
         for row, offset in zip(self.rows, offsets, strict=True):
             _solve(row, offset, [0.0] * len(row), [1.0] * len(row), x)
-        both = [u + d for u, d in zip(self.up, self.down, strict=True)]
         ranks = range(len(self.rows))
-        passes = [(ranks[1:], self.up), (ranks[-2::-1], self.down)] * PLACEMENT_ROUNDS
-        for order, neighbours in [*passes, (ranks, both)]:
+        for order, neighbours in ((ranks[-2::-1], self.down), (ranks[1:], self.up)):
             for rank in order:
                 self._pull(self.rows[rank], offsets[rank], neighbours, x)
         self._straighten(x)
@@ -379,43 +399,33 @@ def _finish(
     cx = [round(value + shift) for value in x]
     top = [MARGIN + rank * (NODE_H + RANK_GAP) for rank in range(len(g.rows))]
     boxes = tuple(Box(cx[v] - NODE_W // 2, top[g.layer[v]], NODE_W, NODE_H) for v in range(g.n))
-    ports_out, ports_in = _ports(g, cx)
+    spread_out = {v: _spread(g.down[v], cx[v], cx) for v in range(g.n) if len(g.down[v]) > 1}
+    spread_in = {v: _spread(g.up[v], cx[v], cx) for v in range(g.n) if len(g.up[v]) > 1}
     polylines: dict[tuple[int, int], tuple[Point, ...]] = {}
     for (a, b), chain in g.chains.items():
-        points = [(ports_out[(a, chain[1])], top[g.layer[a]] + NODE_H)]
+        start = spread_out[a][chain[1]] if a in spread_out else cx[a]
+        points = [(start, top[g.layer[a]] + NODE_H)]
         for v in chain[1:-1]:
             y = top[g.layer[v]]
             points += [(cx[v], y), (cx[v], y + NODE_H)]
-        points.append((ports_in[(chain[-2], b)], top[g.layer[b]]))
+        end = spread_in[b][chain[-2]] if b in spread_in else cx[b]
+        points.append((end, top[g.layer[b]]))
         polylines[(a, b)] = tuple(points)
     drawn = tuple(
         () if u == v else (polylines[(v, u)][::-1] if b else polylines[(u, v)])
         for (u, v), b in zip(edges, back, strict=True)
     )
-    width = max((b.x + b.w for b in boxes), default=0) + MARGIN
-    width = max([width, *(p[0] + MARGIN for line in drawn for p in line)])
+    loops = {u for u, v in edges if u == v}
+    width = max((b.x + b.w + (LOOP_W if i in loops else 0) for i, b in enumerate(boxes)), default=0)
+    width = max([width + MARGIN, *(p[0] + MARGIN for line in drawn for p in line)])
     height = (top[-1] + NODE_H + MARGIN) if top else 2 * MARGIN
     return Layout(boxes, tuple(g.layer[: g.n]), drawn, back, width, height, crossings)
 
 
-def _ports(g: _LayeredGraph, cx: list[int]) -> tuple[dict, dict]:
-    """Where each link leaves its upper node and enters its lower one."""
-    out: dict[tuple[int, int], int] = {}
-    into: dict[tuple[int, int], int] = {}
-    for v in range(len(g.layer)):
-        for w, px in _spread(v, g.down[v], cx, g.n):
-            out[(v, w)] = px
-        for w, px in _spread(v, g.up[v], cx, g.n):
-            into[(w, v)] = px
-    return out, into
-
-
-def _spread(v: int, links: list[int], cx: list[int], n: int) -> list[tuple[int, int]]:
-    """Ports along a real node's box edge in the order of the other ends, so that arrows
-    into a merge do not pile up on one point."""
-    if v >= n or len(links) < 2:
-        return [(w, cx[v]) for w in links]
+def _spread(links: list[int], centre: int, cx: list[int]) -> dict[int, int]:
+    """Ports along a box edge in the order of the links' other ends, so that arrows into a
+    merge do not pile up on one point."""
     step = min(14.0, NODE_W * 0.6 / (len(links) - 1))
-    first = cx[v] - step * (len(links) - 1) / 2
+    first = centre - step * (len(links) - 1) / 2
     ordered = sorted(links, key=cx.__getitem__)
-    return [(w, round(first + i * step)) for i, w in enumerate(ordered)]
+    return {w: round(first + i * step) for i, w in enumerate(ordered)}

@@ -32,7 +32,6 @@ class Plan:
     edges: tuple[tuple[int, int], ...]
     groups: tuple[int | None, ...]  # per item: the expanded block it belongs to, as a number
     starts: tuple[int, ...]
-    collapsed_blocks: frozenset[str]  # blocks actually collapsed (never one with a failure)
 
     def digest(self) -> str:
         """Everything the layout depends on, hashed (names and statuses are not part of it)."""
@@ -61,10 +60,11 @@ def plan(
     )
     index = {node.id: i for i, node in enumerate(graph.nodes)}
     block_of = {
-        index[m]: Cluster("block", g.id, g.members, None)
-        for g in graph.groups
-        if g.id in blocks
-        for m in g.members
+        index[m]: cluster
+        for cluster in (
+            Cluster("block", g.id, g.members, None) for g in graph.groups if g.id in blocks
+        )
+        for m in cluster.members
     }
     items, edges = _merge(
         [node.id for node in graph.nodes],
@@ -81,7 +81,7 @@ def plan(
         for g in (item.group if isinstance(item, Cluster) else group_of.get(item) for item in items)
     )
     starts = tuple(i for i, item in enumerate(items) if item == root)
-    return Plan(tuple(items), tuple(edges), groups, starts, blocks)
+    return Plan(tuple(items), tuple(edges), groups, starts)
 
 
 def _merge(
@@ -89,18 +89,20 @@ def _merge(
 ) -> tuple[list[Item], list[tuple[int, int]]]:
     """Replace items by their cluster (placed where its first member was); edges follow,
     those inside a cluster vanish, duplicates go."""
+    if not into:
+        return items, edges
     new_items: list[Item] = []
     renumber: list[int] = []
-    placed: dict[int, int] = {}  # id(cluster) -> new index
+    placed: dict[Cluster, int] = {}  # cluster -> its new index
     for i, item in enumerate(items):
         cluster = into.get(i)
         if cluster is None:
             renumber.append(len(new_items))
             new_items.append(item)
-        elif id(cluster) in placed:
-            renumber.append(placed[id(cluster)])
+        elif cluster in placed:
+            renumber.append(placed[cluster])
         else:
-            placed[id(cluster)] = len(new_items)
+            placed[cluster] = len(new_items)
             renumber.append(len(new_items))
             new_items.append(cluster)
     seen: set[tuple[int, int]] = set()

@@ -18,11 +18,22 @@ from viewer.status import KNOWN
 STATUS_TEXT = {key: status.label for key, status in KNOWN.items()} | {"unknown": "Unknown status"}
 LEGEND = ("failure", "running", "waiting", "pending", "success", "skipped", "cancelled", "not_run")
 STATUS_RANK = {key: rank for rank, key in enumerate((*LEGEND, "unknown"))}
+# which status a box of several steps shows: the one most worth a look (success only if all did)
+ATTENTION = (
+    "failure",
+    "running",
+    "waiting",
+    "pending",
+    "cancelled",
+    "unknown",
+    "skipped",
+    "not_run",
+)
 LABEL_UNITS = 23.0  # room for a name in a box, in widths of an average lowercase letter
 TYPE_UNITS = 27.0  # the same for the smaller type line
 GROUP_PAD = 12
 GROUP_HEAD = 22  # room above a block's first row for its title
-URL_SAFE = re.compile(r"[A-Za-z0-9_.~-]*")
+URL_SAFE = re.compile(r"[A-Za-z0-9_.~:-]*")  # left as they are in a query value
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +71,7 @@ class ClusterView:
     label: str
     summary: str
     title: str
-    status: str  # the most telling status among its steps
+    status: str  # the status most worth a look among its steps
     bar: tuple[tuple[str, int, int], ...]  # (status, x, width) of a proportion bar
     page_href: str
     fragment_href: str
@@ -153,14 +164,14 @@ def status_key(statuses: Mapping[str, str], step_id: str) -> str:
 
 
 def _quote(text: str) -> str:
-    return text if URL_SAFE.fullmatch(text) else quote(text, safe="")
+    return text if URL_SAFE.fullmatch(text) else quote(text, safe=":")
 
 
 class _Links:
     """Step links, and page / fragment URLs with one more fan-out or block toggled."""
 
     def __init__(self, run_id: str, expanded: frozenset[str], collapsed: frozenset[str]) -> None:
-        self.fragment = f"/_fragments/runs/{_quote(run_id)}/graph?"
+        self.fragment = f"/_fragments/runs/{_quote(run_id)}/graph"
         self.expanded = expanded
         self.collapsed = collapsed
 
@@ -173,7 +184,7 @@ class _Links:
         pairs = [("expand", s) for s in sorted((self.expanded | {expand}) - {""})]
         pairs += [("collapse", s) for s in sorted((self.collapsed | {collapse}) - {reopen, ""})]
         query = urlencode(pairs)
-        return f"?steps=all&{query}", self.fragment + query
+        return "?" + urlencode([("steps", "all"), *pairs]), f"{self.fragment}?{query}".rstrip("?")
 
 
 def _steps(
@@ -228,6 +239,7 @@ def _clusters(
             Counter(status[m] for m in item.members).items(), key=lambda kv: STATUS_RANK[kv[0]]
         )
         said = ", ".join(f"{n} {STATUS_TEXT[key]}" for key, n in ordered)
+        present = {key for key, _ in ordered}
         n = len(item.members)
         owner = labels.get(item.key, item.key)
         if item.kind == "block":
@@ -243,10 +255,10 @@ def _clusters(
                 kind=item.kind,
                 key=item.key,
                 count=n,
-                label=fit(label, LABEL_UNITS - 6),
+                label=fit(label, LABEL_UNITS - 6),  # "Show all" takes the rest of the line
                 summary=fit(summary, TYPE_UNITS),
                 title=title,
-                status=ordered[0][0],
+                status=next((key for key in ATTENTION if key in present), "success"),
                 bar=_bar(ordered, n, NODE_W - 16),
                 page_href=page,
                 fragment_href=fragment,
@@ -294,7 +306,7 @@ def _groups(
         out.append(
             GroupView(
                 id=group.id,
-                label=fit(group.label, (right - left) / 7 - 12),
+                label=fit(group.label, (right - left) / 7 - 12),  # 12px text; room for "Collapse"
                 title=f"Block “{group.label}”: {n} step{'' if n == 1 else 's'}",
                 x=left,
                 y=top,

@@ -1,0 +1,103 @@
+"""The running run: it updates in place while it moves, and stops polling once it is over."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page
+
+from tests.browser.helpers import ServerProcess, Watch, open_run
+from viewer.demo.api import LIVE_RUN_ID
+
+pytestmark = pytest.mark.browser
+
+RUNNING_SECONDS = 8.0
+QUIET_SECONDS = 3.5
+
+SNAPSHOT = """() => {
+  const live = document.getElementById('live');
+  const time = live && live.querySelector('time');
+  const steps = {};
+  document.querySelectorAll('#graph a.step[data-step-id]').forEach(a => {
+    steps[a.getAttribute('data-step-id')] = a.getAttribute('data-status');
+  });
+  const status = document.querySelector('#run-header .run-status');
+  return {
+    live: !!live,
+    done: !!live && live.classList.contains('done'),
+    updated: time ? time.getAttribute('datetime') : null,
+    status: status ? status.textContent.trim() : null,
+    steps: steps,
+    sameDocument: window.__sameDocument === true,
+  };
+}"""
+
+
+def test_running_run_updates_in_place_and_stops_polling_when_done(
+    watch: Watch,
+    page: Page,
+    start_pair: Callable[[float], tuple[ServerProcess, ServerProcess]],
+) -> None:
+    """A fresh upstream whose run lasts RUNNING_SECONDS: the page's live marker and step
+    statuses change without a reload, the final status shows, then no more polls."""
+    _, viewer = start_pair(RUNNING_SECONDS)
+    deadline = time.monotonic() + RUNNING_SECONDS + 15
+    watch.allow_origin(viewer.url)
+    open_run(page, viewer.url, LIVE_RUN_ID)
+    page.evaluate("window.__sameDocument = true")
+
+    snapshots: list[dict[str, Any]] = [page.evaluate(SNAPSHOT)]
+    problems: list[str] = []
+    if not snapshots[0]["live"] or snapshots[0]["done"]:
+        problems.append(f"the run was not shown as running when opened: {snapshots[0]}")
+    while time.monotonic() < deadline:
+        page.wait_for_timeout(250)
+        snapshot = page.evaluate(SNAPSHOT)
+        if snapshot != snapshots[-1]:
+            snapshots.append(snapshot)
+        if snapshot["done"]:
+            break
+    first, last = snapshots[0], snapshots[-1]
+    live_url = f"/_fragments/runs/{LIVE_RUN_ID}/live"
+    polls_while_running = len(watch.requests_to(live_url))
+
+    if not last["done"]:
+        problems.append(f"the run never showed as finished; last state: {last}")
+    if last["status"] != "Succeeded":
+        problems.append(f"the final status shown is {last['status']!r}, not 'Succeeded'")
+    if not last["sameDocument"] or len(watch.requests_to(f"/runs/{LIVE_RUN_ID}")) != 1:
+        problems.append("the page was reloaded instead of updated in place")
+    updates = {s["updated"] for s in snapshots if s["updated"]}
+    if len(updates) < 3:
+        problems.append(f"the live marker's time changed too rarely: {sorted(updates)}")
+    if polls_while_running < 3:
+        problems.append(f"only {polls_while_running} live refreshes while running")
+    statuses = [s["steps"] for s in snapshots]
+    if all(steps == statuses[0] for steps in statuses):
+        problems.append(f"the diagram's step statuses never changed: {statuses[0]}")
+    unfinished = {k: v for k, v in last["steps"].items() if v in ("running", "not_run", "pending")}
+    if last["done"] and unfinished:
+        problems.append(f"steps still drawn as unfinished after the run ended: {unfinished}")
+
+    page.wait_for_timeout(500)  # a refresh already on the wire when the run ended
+    before_quiet = len(watch.requests_to(live_url))
+    page.wait_for_timeout(QUIET_SECONDS * 1000)
+    after_quiet = len(watch.requests_to(live_url))
+    if after_quiet != before_quiet:
+        problems.append(
+            f"{after_quiet - before_quiet} live refreshes in {QUIET_SECONDS} s after the run ended"
+        )
+    changes = "\n    ".join(
+        f"{s['updated']} {s['status']} done={s['done']} "
+        f"{sorted((k, v) for k, v in s['steps'].items())}"
+        for s in snapshots
+    )
+    if problems:
+        pytest.fail(
+            "\n  ".join(["the running run:", *problems])
+            + f"\n  first state: {first}\n  states seen:\n    {changes}",
+            pytrace=False,
+        )

@@ -1,0 +1,377 @@
+"""graph_view and _graph.html: what a run's diagram says, escaping, collapsing, caching."""
+
+from __future__ import annotations
+
+import threading
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from jinja2 import Environment, FileSystemLoader
+
+from viewer.graph import view
+from viewer.graph.cache import LayoutCache
+from viewer.graph.draw import fit, path_d
+from viewer.graph.view import GraphView, graph_view, status_key
+
+TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+HOSTILE_NAME = "<img src=x onerror=alert(1)>"
+HOSTILE_ID = '"><script>alert(1)</script>'
+EXAMPLE = {
+    "nodes": {
+        "root": {"type": "manual", "name": "Manual trigger", "children": ["price", HOSTILE_ID]},
+        "price": {"type": "read_price", "name": "Read ETH price", "children": ["check"]},
+        "check": {"type": "condition", "name": "Below 2,900 USD?", "children": ["swap"]},
+        "swap": {"type": "uniswap_swap", "name": "Swap USDC for ETH", "children": []},
+        HOSTILE_ID: {"type": "http_request", "name": HOSTILE_NAME, "children": ["ghost"]},
+    }
+}
+STATUSES = {"root": "success", "price": "success", "check": "weird", "swap": "failure"}
+
+
+class Elements(HTMLParser):
+    """Every start tag with its (unescaped) attributes."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__()
+        self.found: list[tuple[str, dict[str, str | None]]] = []
+        self.feed(html)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.found.append((tag, dict(attrs)))
+
+    def all(self, tag: str, cls: str | None = None) -> list[dict[str, str | None]]:
+        return [
+            attrs
+            for name, attrs in self.found
+            if name == tag and (cls is None or cls in (attrs.get("class") or "").split())
+        ]
+
+
+def make(definition: object = EXAMPLE, **kwargs) -> GraphView:
+    args = {
+        "run_id": "run_1",
+        "workflow_id": "wf",
+        "workflow_version": 7,
+        "definition": definition,
+        "statuses": STATUSES,
+        "cache": LayoutCache(8),
+    } | kwargs
+    return graph_view(**args)
+
+
+def render(graph: GraphView) -> str:
+    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True)
+    return env.get_template("_graph.html").render(graph=graph)
+
+
+@pytest.fixture(scope="module")
+def page() -> str:
+    return render(make(step_facts={"price": ("1.2 s", "40"), "swap": ("", "1,800")}))
+
+
+def steps_by_id(html: str) -> dict[str, dict[str, str | None]]:
+    return {a["data-step-id"] or "": a for a in Elements(html).all("a", "step")}
+
+
+def test_every_step_is_a_link_with_its_status_in_words(page: str) -> None:
+    steps = steps_by_id(page)
+    assert set(steps) == {"root", "price", "check", "swap", HOSTILE_ID}
+    assert steps["price"]["aria-label"] == "Read ETH price — read_price — Succeeded"
+    assert steps["check"]["data-status"] == "unknown"
+    assert steps["check"]["aria-label"] == "Below 2,900 USD? — condition — Unknown status"
+    assert steps["swap"]["data-status"] == "failure"
+    assert steps["swap"]["aria-label"] == "Swap USDC for ETH — uniswap_swap — Failed"
+    assert steps[HOSTILE_ID]["data-status"] == "not_run"
+    assert steps[HOSTILE_ID]["aria-label"] == f"{HOSTILE_NAME} — http_request — Not run yet"
+    assert steps["price"]["href"] == "?node=price"
+    assert steps[HOSTILE_ID]["href"] == "?node=%22%3E%3Cscript%3Ealert%281%29%3C%2Fscript%3E"
+    assert all(a["tabindex"] == "0" for a in steps.values())
+    icons = {a["href"] for a in Elements(page).all("use", "step-icon")}
+    assert icons == {"#st-success", "#st-unknown", "#st-failure", "#st-not_run"}
+
+
+def test_upstream_text_is_escaped_and_nothing_runs_inline(page: str) -> None:
+    assert HOSTILE_NAME not in page
+    assert "<script>" not in page
+    assert "&lt;img src=x onerror=alert(1)&gt;" in page
+    elements = Elements(page)
+    assert not [tag for tag, _ in elements.found if tag == "script"]
+    attributes = {name for _, attrs in elements.found for name in attrs}
+    assert not {name for name in attributes if name == "style" or name.startswith("on")}
+    root = elements.all("div", "graph")[0]
+    assert "hx-ignore" in root
+
+
+def test_the_svg_has_a_label_one_arrowhead_and_an_icon_per_status(page: str) -> None:
+    elements = Elements(page)
+    (svg,) = elements.all("svg", "graph-svg")
+    assert svg["role"] == "group"
+    assert svg["aria-label"] == "Workflow diagram, 5 steps"
+    assert len(elements.all("marker")) == 1
+    symbols = {s["id"] for s in elements.all("symbol")}
+    expected = {"success", "failure", "running", "waiting", "cancelled", "skipped", "not_run"}
+    assert symbols == {f"st-{k}" for k in (*expected, "pending", "unknown")}
+    assert len(elements.all("g", "viewport")) == 1
+
+
+def test_the_trigger_is_marked_and_the_first_failure_can_be_jumped_to(page: str) -> None:
+    steps = steps_by_id(page)
+    assert "root" in (steps["root"]["class"] or "").split()
+    assert ">Trigger</text>" in page
+    (jump,) = [b for b in Elements(page).all("button") if b.get("data-action") == "jump"]
+    assert jump["data-target"] == "swap"
+    assert "disabled" not in jump
+
+
+def test_without_a_failure_the_jump_button_is_disabled() -> None:
+    html = render(make(statuses={"root": "success"}))
+    (jump,) = [b for b in Elements(html).all("button") if b.get("data-action") == "jump"]
+    assert "disabled" in jump
+
+
+def test_legend_counts_every_status_and_unknown_only_when_present(page: str) -> None:
+    counts = {c.status: c.count for c in make().counts}
+    assert counts == {
+        "failure": 1,
+        "running": 0,
+        "waiting": 0,
+        "pending": 0,
+        "success": 2,
+        "skipped": 0,
+        "cancelled": 0,
+        "not_run": 1,
+        "unknown": 1,
+    }
+    assert "unknown" not in {c.status for c in make(statuses={}).counts}
+    assert 'data-count="unknown">1<' in page
+
+
+def test_problems_are_shown_in_a_status_notice(page: str) -> None:
+    (notice,) = Elements(page).all("div", "graph-problems")
+    assert notice["role"] == "status"
+    assert "lists a child “ghost” that is not in the workflow" in page
+
+
+def test_list_view_facts_ride_on_the_steps(page: str) -> None:
+    steps = steps_by_id(page)
+    assert (steps["price"]["data-d"], steps["price"]["data-cu"]) == ("1.2 s", "40")
+    assert "data-d" not in steps["swap"]
+    assert steps["swap"]["data-cu"] == "1,800"
+    (table,) = Elements(page).all("div", "graph-list")
+    assert "hidden" in table
+
+
+def test_long_names_are_cut_with_the_full_name_in_the_title() -> None:
+    name = "Swap every last token in the treasury for ETH before the deadline"
+    definition = {"nodes": {"root": {"type": "a_very_long_type_name_that_will_not_fit_in_a_box"}}}
+    definition["nodes"]["root"]["name"] = name
+    (step,) = make(definition).steps
+    assert step.label.endswith("…") and len(step.label) < len(name)
+    assert step.title == name
+    assert step.full_type == "a_very_long_type_name_that_will_not_fit_in_a_box"
+    html = render(make(definition))
+    assert f"<title>{name}</title>" in html
+    (short,) = make({"nodes": {"root": {"name": "Short"}}}).steps
+    assert (short.label, short.title, short.full_type) == ("Short", None, None)
+
+
+def test_status_keys() -> None:
+    statuses = {"a": "running", "b": "bogus", "c": None, "d": "not_run"}
+    assert [status_key(statuses, s) for s in "abcde"] == [
+        "running",
+        "unknown",
+        "unknown",
+        "not_run",
+        "not_run",
+    ]
+
+
+def fan_out(children: int, *, merge: bool = False) -> dict:
+    kids = [f"k{i:02d}" for i in range(children)]
+    nodes = {"root": {"children": ["hub"]}, "hub": {"name": "Hub", "children": kids}}
+    for kid in kids:
+        nodes[kid] = {"type": "transfer", "children": ["end"] if merge else []}
+    if merge:
+        nodes["end"] = {"name": "End"}
+    return {"nodes": nodes}
+
+
+def test_a_wide_fan_out_of_leaves_is_one_box_with_counts() -> None:
+    statuses = {f"k{i:02d}": "success" for i in range(27)} | {"k27": "skipped", "k28": "failure"}
+    graph = make(fan_out(30), statuses=statuses)
+    (cluster,) = graph.clusters
+    assert (cluster.kind, cluster.key, cluster.count, cluster.status) == (
+        "fanout",
+        "hub",
+        29,
+        "skipped",
+    )
+    assert "in one box: 27 Succeeded, 1 Skipped, 1 Not run yet." in cluster.title
+    assert cluster.summary.startswith("27 Succeeded, 1 Skipped")
+    assert "k28" in {s.id for s in graph.steps}, "a failed step is never hidden"
+    assert {s.id for s in graph.steps} == {"root", "hub", "k28"}
+    assert cluster.page_href == "?steps=all&expand=hub"
+    assert cluster.fragment_href == "/_fragments/runs/run_1/graph?expand=hub"
+    assert sum(w for _, _, w in cluster.bar) == 184
+    html = render(graph)
+    (box,) = Elements(html).all("a", "cluster")
+    assert box["aria-label"] == cluster.title
+    assert "29 steps after “Hub” in one box" in cluster.title
+
+
+def test_an_expanded_fan_out_shows_every_step() -> None:
+    graph = make(fan_out(30), expanded=frozenset({"hub"}))
+    assert graph.clusters == ()
+    assert len(graph.steps) == 32
+
+
+def test_fan_outs_up_to_the_threshold_stay_open() -> None:
+    assert make(fan_out(25)).clusters == ()
+    assert len(make(fan_out(26)).clusters) == 1
+
+
+def test_a_fan_out_that_merges_again_is_one_box_between_hub_and_merge() -> None:
+    graph = make(fan_out(40, merge=True))
+    (cluster,) = graph.clusters
+    assert cluster.count == 40
+    assert {s.id for s in graph.steps} == {"root", "hub", "end"}
+    assert len(graph.edges) == 3
+
+
+def block_run() -> dict:
+    return {
+        "nodes": {
+            "root": {"children": ["blk"]},
+            "blk": {"type": "block", "name": "Rebalance", "children": ["q"]},
+            "q": {"children": ["s"]},
+            "s": {"children": ["after"]},
+            "after": {},
+        },
+        "blockExpansions": {"blk": ["q", "s"]},
+    }
+
+
+def test_a_block_is_framed_and_can_be_collapsed_into_one_box() -> None:
+    graph = make(block_run(), expanded=frozenset({"x"}))
+    (group,) = graph.groups
+    assert (group.id, group.label) == ("blk", "Rebalance")
+    assert group.page_href == "?steps=all&expand=x&collapse=blk"
+    boxes = {s.id: s for s in graph.steps}
+    assert "q" in boxes and "s" in boxes
+    collapsed = make(block_run(), collapsed=frozenset({"blk"}))
+    assert collapsed.groups == ()
+    (cluster,) = collapsed.clusters
+    assert (cluster.kind, cluster.key, cluster.count) == ("block", "blk", 2)
+    assert (cluster.page_href, cluster.fragment_href) == (
+        "?steps=all",
+        "/_fragments/runs/run_1/graph",
+    )
+    assert {s.id for s in collapsed.steps} == {"root", "blk", "after"}
+    assert len(collapsed.edges) == 3
+
+
+def test_a_block_with_a_failed_step_stays_open() -> None:
+    graph = make(block_run(), statuses={"s": "failure"}, collapsed=frozenset({"blk"}))
+    assert graph.clusters == ()
+    (group,) = graph.groups
+    assert group.page_href is None
+
+
+def test_a_second_view_of_the_same_workflow_version_reuses_the_layout(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    calls = []
+    real_draw = view.draw
+    monkeypatch.setattr(view, "draw", lambda plan: calls.append(plan) or real_draw(plan))
+    cache = LayoutCache(8)
+    first = make(cache=cache, run_id="run_1")
+    second = make(cache=cache, run_id="run_2", statuses={"root": "running"})
+    assert len(calls) == 1
+    assert [s.place for s in first.steps] == [s.place for s in second.steps]
+    make(cache=cache, workflow_version=8)
+    make(fan_out(30), cache=cache)
+    assert len(calls) == 3
+
+
+def test_the_layout_cache_is_a_bounded_lru() -> None:
+    cache: LayoutCache[int] = LayoutCache(2)
+    assert cache.get_or_compute("a", lambda: 1) == 1
+    assert cache.get_or_compute("b", lambda: 2) == 2
+    assert cache.get_or_compute("a", lambda: 99) == 1
+    assert cache.get_or_compute("c", lambda: 3) == 3
+    assert cache.get_or_compute("b", lambda: 20) == 20
+    assert len(cache) == 2
+
+
+def test_the_layout_cache_is_safe_across_threads() -> None:
+    cache: LayoutCache[int] = LayoutCache(16)
+    results: list[int] = []
+
+    def work(i: int) -> None:
+        for j in range(200):
+            results.append(cache.get_or_compute(j % 20, lambda j=j: j % 20))
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(results) == 800
+    assert len(cache) == 16
+
+
+def test_an_unreadable_definition_still_renders() -> None:
+    html = render(make(None))
+    assert "Workflow diagram, 0 steps" in html
+    assert "came without its workflow definition" in html
+
+
+ids = st.sampled_from(["root", "a", "b", "<i>", '"q"', "k1", "k2"])
+names = st.text(max_size=8) | st.none() | st.integers()
+node_maps = st.dictionaries(
+    ids,
+    st.fixed_dictionaries(
+        {}, optional={"name": names, "type": names, "children": st.lists(ids, max_size=4) | names}
+    )
+    | names,
+    max_size=7,
+)
+status_maps = st.dictionaries(ids, st.sampled_from(["success", "failure", "running", "junk"]))
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    node_maps,
+    st.dictionaries(ids, st.lists(ids, max_size=3) | names, max_size=3),
+    status_maps,
+    st.frozensets(ids, max_size=2),
+)
+def test_any_definition_renders(
+    nodes: dict, expansions: dict, statuses: dict, toggled: frozenset[str]
+) -> None:
+    definition = {"nodes": nodes, "blockExpansions": expansions}
+    graph = make(
+        definition, statuses=statuses, expanded=toggled, collapsed=toggled, fanout_threshold=1
+    )
+    html = render(graph)
+    assert "<i>" not in html
+    assert f"Workflow diagram, {graph.step_count} step" in html
+    # every step is drawn once: in its own box or counted in one collapsed box
+    assert len(graph.steps) + sum(c.count for c in graph.clusters) == graph.step_count
+
+
+def test_path_data_keeps_vertical_runs_straight() -> None:
+    assert path_d([(10, 0), (10, 50), (10, 80)]) == "M10 0v80"
+    assert path_d([(10, 0), (30, 40), (30, 80), (30, 120), (10, 160)]) == (
+        "M10 0c0 20 20 20 20 40v80c0 20 -20 20 -20 40"
+    )
+
+
+def test_fit_cuts_with_an_ellipsis() -> None:
+    assert fit("short", 10) == "short"
+    assert fit("nnnnnnnnnnnnnnnn", 10) == "nnnnnnnnn…"
+    assert fit("iiiiiiiiiiiiiiii", 10) == "iiiiiiiiiiiiiiii"
+    assert fit("漢字漢字漢字漢字", 10).endswith("…")
