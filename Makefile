@@ -46,8 +46,7 @@ format: $(DEV_STAMP)
 	$(VENV)/bin/ruff check --fix .
 
 bench: $(RUN_STAMP)  ## print the graph and polling benchmarks
-	$(PY) bench/graph.py
-	$(PY) bench/pollers.py
+	$(PY) bench/graph.py; graph=$$?; $(PY) bench/pollers.py && exit $$graph
 
 demo-api: $(RUN_STAMP)  ## the demo runs API alone on 127.0.0.1:8001
 	$(PY) -m viewer.demo --host 127.0.0.1 --port 8001

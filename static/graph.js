@@ -8,7 +8,7 @@
   var ZOOM_STEP = 1.25;
   var DRAG_PX = 4;
   var PAN_PX = 80;
-  var READABLE = 0.75; // a diagram too big to fit at this scale opens at its top instead
+  var READABLE = 0.6; // a diagram too big to fit at this scale opens at its top instead
   var SEP = ' — '; // between name, type and status in a step's aria-label
   var ORDER = ['failure', 'running', 'waiting', 'pending', 'success', 'skipped', 'cancelled', 'not_run', 'unknown'];
   var SVG_NS = 'http://www.w3.org/2000/svg';
@@ -478,7 +478,10 @@
 
   function count(legend, status, delta) {
     var n = legend && legend.querySelector('[data-count="' + status + '"]');
-    if (n) n.textContent = String(Math.max(0, Number(n.textContent) + delta));
+    if (!n) return;
+    var value = Math.max(0, Number(n.textContent) + delta);
+    n.textContent = String(value);
+    n.parentNode.hidden = value === 0;
   }
 
   document.addEventListener('viewer:statuses', function (event) {

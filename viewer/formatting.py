@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from flask import Flask, current_app
 
 from viewer.ids import RUN_ID
+from viewer.jsontree import visible_text
 from viewer.model import Moment
 
 
@@ -89,5 +90,6 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(relative_time)
     app.add_template_filter(format_number)
     app.add_template_filter(format_seconds)
+    app.add_template_filter(visible_text, "visible")
     app.add_template_global(duration_between)
     app.add_template_test(lambda value: bool(RUN_ID.fullmatch(str(value))), "match_run_id")

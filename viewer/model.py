@@ -125,8 +125,10 @@ class Run:
             problems.append("The workflow definition is not an object; it is shown as raw data.")
             definition = None
         steps, has_state = _steps(data.get("executionState"), problems)
+        if data.get("id") not in (None, run_id):
+            problems.append("The runs service answered with a different run id; see the raw data.")
         return cls(
-            id=clean_text(data.get("id"), 128) or run_id,
+            id=run_id,
             organization_id=clean_text(data.get("organizationId")),
             workflow_id=clean_text(data.get("workflowId")),
             workflow_version=as_whole(data.get("workflowVersion")),
@@ -231,8 +233,9 @@ def _inputs(
         )
     for key, value in given.items():
         if key not in named:
+            shown_key = clean_text(str(key), 200) or "(empty key)"
             fields.append(
-                InputField(str(key), None, False, None, value, value not in (None, ""), False)
+                InputField(shown_key, None, False, None, value, value not in (None, ""), False)
             )
     return fields
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from typing import Any
-from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
 
 REDACTED = "[redacted]"
 MAX_DEPTH = 200
@@ -27,6 +27,7 @@ SECRET_TOKEN_PREFIXES = ("access", "auth", "api", "bearer", "refresh", "session"
 SECRET_QUERY_NAMES = frozenset(
     {"key", "apikey", "api_key", "api-key", "token", "access_token", "auth", "secret", "password"}
 )
+TOKEN_NAME = re.compile(r"[A-Z0-9.$]{1,11}|0x[0-9a-fA-F]{40}")
 URL_IN_TEXT = re.compile(r"\b(?:https?|wss?)://[^\s\"'<>]+", re.IGNORECASE)
 BEARER = re.compile(r"(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]{8,}")
 KEYLIKE_SEGMENT = re.compile(r"(?=[A-Za-z0-9_-]*[0-9])(?=[A-Za-z0-9_-]*[A-Za-z])[A-Za-z0-9_-]{16,}")
@@ -54,7 +55,7 @@ def redact_url(url: str) -> str:
     if parts.username or parts.password:
         netloc = f"{REDACTED}@{netloc}"
     path = "/".join(
-        REDACTED if KEYLIKE_SEGMENT.fullmatch(segment) else segment
+        REDACTED if KEYLIKE_SEGMENT.fullmatch(unquote(segment)) else segment
         for segment in parts.path.split("/")
     )
     query = urlencode(
@@ -68,7 +69,14 @@ def redact_url(url: str) -> str:
 
 
 def _secret_query_name(name: str) -> bool:
-    return name.lower() in SECRET_QUERY_NAMES or is_secret_key(name)
+    """Secret names, and signatures that grant access (pre-signed S3 or GCS links)."""
+    lowered = name.lower()
+    return (
+        lowered in SECRET_QUERY_NAMES
+        or lowered == "sig"
+        or lowered.endswith("signature")
+        or is_secret_key(name)
+    )
 
 
 def redact_text(text: str) -> str:
@@ -94,5 +102,12 @@ def redact_value(value: Any, depth: int = 0) -> Any:
 
 
 def _hides(key: object, item: Any) -> bool:
-    """Hide a field's whole value when its name marks it secret and it holds data."""
-    return isinstance(key, str) and is_secret_key(key) and item not in (None, "", [], {})
+    """Hide a field's whole value when its name marks it secret and it holds data.
+
+    A bare `token` field usually names an ERC-20 token (a ticker or an address), so only a
+    value that looks like neither is hidden there."""
+    if not isinstance(key, str) or item in (None, "", [], {}):
+        return False
+    if key.lower() == "token" and isinstance(item, str):
+        return not TOKEN_NAME.fullmatch(item)
+    return is_secret_key(key)

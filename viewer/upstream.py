@@ -170,7 +170,8 @@ class RunsApi:
 
     def _ttl(self, answer: RunAnswer) -> float:
         status = answer.data.get("status")
-        return self.live_ttl if status in LIVE_STATUSES or not status else self.final_ttl
+        final = isinstance(status, str) and status and status not in LIVE_STATUSES
+        return self.final_ttl if final else self.live_ttl
 
     def _log(
         self,

@@ -10,7 +10,6 @@ from werkzeug.wrappers import Response
 from viewer import security
 from viewer.auth.identity import (
     ANONYMOUS,
-    NOT_SIGNED_IN,
     Refusal,
     proxy_identity,
     token_identity,
@@ -25,6 +24,7 @@ log = logging.getLogger("viewer.auth")
 
 PUBLIC_ENDPOINTS = frozenset({"static", "auth.healthz"})
 SIGN_IN_ENDPOINTS = frozenset({"auth.signin", "auth.signin_post", "auth.signout"})
+SIGN_IN_FIRST = Refusal(401, "Sign-in required", "Sign in with your runs API token first.")
 REASONS = {
     "expired": "Your session has ended — sign in again",
     "refused": "Your runs API token was refused; sign in again",
@@ -86,7 +86,7 @@ def ask_to_sign_in(reason: str | None) -> Response:
     elif request.method in ("GET", "HEAD"):
         response = redirect(signin_url(this_page(), reason))
     else:
-        response = refuse(NOT_SIGNED_IN)
+        response = refuse(SIGN_IN_FIRST)
     if reason is not None:
         security.delete_cookie(response, SESSION_COOKIE)
     return response
@@ -111,6 +111,8 @@ def refuse(refusal: Refusal) -> Response:
 def handle_not_authorized(error: NotAuthorized) -> Response | tuple[str | Response, int]:
     """In token mode a 401 from the runs API means the person's token is bad: sign them out."""
     if current_app.config["VIEWER_SETTINGS"].auth_mode == "token" and error.upstream_status == 401:
-        log.info("runs API refused the token of %s: signing out", g.identity.audit_name)
+        log.info(
+            "runs API refused the token of %s: signing out", g.get("identity", ANONYMOUS).audit_name
+        )
         return ask_to_sign_in("refused")
     return handle_viewer_error(error)

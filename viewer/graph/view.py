@@ -29,7 +29,7 @@ ATTENTION = (
     "skipped",
     "not_run",
 )
-LABEL_UNITS = 23.0  # room for a name in a box, in widths of an average lowercase letter
+LABEL_UNITS = 21.0  # room for a name in a box, in widths of an average lowercase letter
 TYPE_UNITS = 27.0  # the same for the smaller type line
 GROUP_PAD = 12
 GROUP_HEAD = 22  # room above a block's first row for its title

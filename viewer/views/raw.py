@@ -36,7 +36,8 @@ def step_json(run_id: str, step_id: str) -> Response:
     check_step_id(step_id)
     answer = fetch_answer(run_id, node_ids=[step_id])
     data = redact_value(answer.data)
-    nodes = (data.get("workflowDefinition") or {}).get("nodes") if isinstance(data, dict) else None
+    definition = data.get("workflowDefinition")
+    nodes = definition.get("nodes") if isinstance(definition, dict) else None
     state = data.get("executionState")
     if isinstance(state, dict) and isinstance(state.get("nodes"), dict):
         state = state["nodes"]

@@ -15,7 +15,10 @@ from viewer.views.loading import load_run
 
 def run_graph(run: Run) -> GraphView:
     """The graph of a run loaded in full (definition and execution state)."""
-    expanded = frozenset(check_step_id(step) for step in request.args.getlist("expand") if step)
+    expanded, collapsed = (
+        frozenset(check_step_id(step) for step in request.args.getlist(name) if step)
+        for name in ("expand", "collapse")
+    )
     return graph_view(
         run_id=run.id,
         workflow_id=run.workflow_id,
@@ -31,6 +34,7 @@ def run_graph(run: Run) -> GraphView:
         },
         cache=current_app.extensions["layout_cache"],
         expanded=expanded,
+        collapsed=collapsed,
     )
 
 
