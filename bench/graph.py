@@ -4,7 +4,8 @@ Usage: .venv/bin/python bench/graph.py   (exit status 1 when a target is missed)
 
 Times are medians of RUNS runs of build + layout + rendering _graph.html through a real
 Jinja2 environment: "cold" with a fresh layout cache (and label cache) each time, "cached"
-with the layout already computed for that workflow version.
+with the layout already computed for that workflow version. Other work on the machine
+inflates these figures: compare runs made on an otherwise idle machine.
 """
 
 from __future__ import annotations
@@ -86,10 +87,8 @@ def main() -> int:
     template = env.get_template("_graph.html")
     rows = {steps: measure(template, steps) for steps in SIZES}
     print(f"{'steps':>6} {'cold ms':>9} {'cached ms':>10} {'raw KB':>8} {'gzip KB':>8}")
-    for steps, (cold_ms, cached_ms, raw, zipped) in rows.items():
-        print(
-            f"{steps:>6} {cold_ms:>9.1f} {cached_ms:>10.1f} {raw / 1e3:>8.1f} {zipped / 1e3:>8.1f}"
-        )
+    for steps, (cold, cached, raw, zipped) in rows.items():
+        print(f"{steps:>6} {cold:>9.1f} {cached:>10.1f} {raw / 1e3:>8.1f} {zipped / 1e3:>8.1f}")
     growth = rows[5_000][0] / rows[1_000][0]
     print(f"growth 5,000 vs 1,000 steps (cold): {growth:.2f}x")
     checks = [

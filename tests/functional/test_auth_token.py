@@ -526,3 +526,9 @@ def test_sign_in_pages_exist_only_in_token_mode(make_app: Callable[..., Flask], 
     assert client.get("/signin", headers=headers).status_code == 404
     assert client.post("/signout", headers=headers).status_code == 404
     assert client.get("/healthz").get_data(as_text=True) == "ok\n"
+
+
+def test_other_posts_while_signed_out_are_401(browser: FlaskClient) -> None:
+    answer = browser.post(f"/runs/{RUN}")
+    assert answer.status_code == 401
+    assert "Sign in with your runs API token first" in answer.get_data(as_text=True)

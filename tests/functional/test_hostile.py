@@ -188,22 +188,9 @@ def test_hostile_strings_are_inert(
 
 
 HTML_VIEWS = sorted(view for view in VIEWS if not VIEWS[view].endswith(".json"))
-INPUTS_SHOWN = {"page", "page with step", "page drawn on the server", "graph"}
-RAW_INPUTS = (
-    "the inputs table shows keys of propValues missing from the schema, and string values, "
-    "without clean_text (viewer/model.py _inputs, templates/_macros.html value); reported"
-)
 
 
-@pytest.mark.parametrize(
-    "view",
-    [
-        pytest.param(view, marks=pytest.mark.xfail(strict=True, reason=RAW_INPUTS))
-        if view in INPUTS_SHOWN
-        else view
-        for view in HTML_VIEWS
-    ],
-)
+@pytest.mark.parametrize("view", HTML_VIEWS)
 def test_control_and_bidi_characters_are_made_visible(
     viewer: Flask, scripted: ScriptedUpstream, view: str
 ) -> None:
@@ -232,11 +219,8 @@ def test_hostile_run_id_in_the_data_does_not_steer_requests(
     body = assert_harmless(viewer.test_client().get(VIEWS["page"]), "page")
     gets = [value for _, name, value in attributes(body) if name == "hx-get"]
     assert gets
-    if any(not value.startswith(f"/_fragments/runs/{RUN_ID}/") for value in gets):
-        pytest.xfail(
-            "the run page builds fragment URLs from the payload's `id`, not the requested id "
-            "(reported to the lead: viewer/model.py Run.id / templates/run.html)"
-        )
+    for value in gets:
+        assert value.startswith(f"/_fragments/runs/{RUN_ID}/"), value
 
 
 @pytest.mark.parametrize("view", sorted(VIEWS))
@@ -367,30 +351,14 @@ DEEPER_FIELDS = (
     ("executionState", STEP, "transactionHash"),
 )
 FIELD_PATHS = [path for path in paths_in(BASE_RUN) if len(path) <= 3 or path[:3] in DEEPER_FIELDS]
-UPSTREAM_TTL = (
-    "viewer/upstream.py RunsApi._ttl: `status in LIVE_STATUSES` fails on a list or object"
-)
-RAW_STEP = "viewer/views/raw.py step_json: `.get` on a workflowDefinition that is not an object"
-KNOWN_CRASHES = {("status",): UPSTREAM_TTL, ("workflowDefinition",): RAW_STEP}
 
 
-@pytest.mark.parametrize(
-    "path",
-    [
-        pytest.param(path, marks=pytest.mark.xfail(strict=True, reason=KNOWN_CRASHES[path]))
-        if path in KNOWN_CRASHES
-        else path
-        for path in FIELD_PATHS
-    ],
-    ids=["/".join(path)[:60] for path in FIELD_PATHS],
-)
+@pytest.mark.parametrize("path", FIELD_PATHS, ids=["/".join(path)[:60] for path in FIELD_PATHS])
 def test_wrong_type_in_every_field(
     viewer: Flask, scripted: ScriptedUpstream, path: tuple[str, ...]
 ) -> None:
     client = viewer.test_client()
     for value in WRONG_VALUES:
-        if path == ("id",) and value == HOSTILE:
-            continue  # see test_hostile_run_id_in_the_data_does_not_steer_requests
         serve(scripted, with_value(BASE_RUN, path, value))
         for view in ("page with step", "graph", "raw step"):
             answer = client.get(VIEWS[view])

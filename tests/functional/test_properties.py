@@ -161,18 +161,6 @@ def corrupted_runs(draw: st.DrawFn) -> dict[str, Any]:
             holder[path[-1]] = draw(json_values)
         else:
             holder[path[-1]] = nest(holder[path[-1]], draw(st.integers(1, 300)))
-    return avoid_known_crashes(run)
-
-
-def avoid_known_crashes(run: dict[str, Any]) -> dict[str, Any]:
-    """Keep away from two crashes already reported to the lead; delete once they are fixed:
-    a `status` that is a list or object (viewer/upstream.py RunsApi._ttl), and a truthy
-    `workflowDefinition` that is not an object (viewer/views/raw.py step_json)."""
-    if isinstance(run.get("status"), list | dict):
-        run["status"] = "failure"
-    definition = run.get("workflowDefinition")
-    if definition and not isinstance(definition, dict):
-        run["workflowDefinition"] = None
     return run
 
 
@@ -231,9 +219,8 @@ def assert_answers(viewer: Flask, run: Any) -> dict[str, int]:
     for path in views_of(run):
         answer = client.get(path)
         body = answer.get_data(as_text=True)
+        # Only the status is checked: Hypothesis also draws the string literals of this module.
         assert answer.status_code in ALLOWED, f"{path} -> {answer.status_code}: {body[:400]}"
-        assert "Traceback" not in body
-        assert "Something went wrong" not in body, path
         statuses[path] = answer.status_code
     return statuses
 
@@ -258,9 +245,6 @@ def test_any_json_envelope_gets_a_page_or_a_clear_error(
 ) -> None:
     api, viewer = served
     api.hold(envelope)
-    if isinstance(envelope, dict) and isinstance(envelope.get("data"), dict):
-        envelope["data"] = avoid_known_crashes(envelope["data"])
-        api.hold(envelope)
     assert_answers(viewer, envelope.get("data") if isinstance(envelope, dict) else None)
 
 

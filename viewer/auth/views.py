@@ -83,7 +83,9 @@ def _token_mode_only() -> None:
         abort(404)
 
 
-def _form(status: int, next_path: str, *, notice: str | None = None, error: str | None = None):
+def _form(
+    status: int, next_path: str, *, notice: str | None = None, error: str | None = None
+) -> Response:
     page = render_template(
         "signin.html",
         next_path=next_path,
