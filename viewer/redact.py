@@ -30,7 +30,9 @@ SECRET_QUERY_NAMES = frozenset(
 TOKEN_NAME = re.compile(r"[A-Z0-9.$]{1,11}|0x[0-9a-fA-F]{40}")
 URL_IN_TEXT = re.compile(r"\b(?:https?|wss?)://[^\s\"'<>]+", re.IGNORECASE)
 BEARER = re.compile(r"(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]{8,}")
-KEYLIKE_SEGMENT = re.compile(r"(?=[A-Za-z0-9_-]*[0-9])(?=[A-Za-z0-9_-]*[A-Za-z])[A-Za-z0-9_-]{16,}")
+KEYLIKE_SEGMENT = re.compile(
+    r"(?!0x[0-9a-fA-F]+$)(?=[A-Za-z0-9_-]*[0-9])(?=[A-Za-z0-9_-]*[A-Za-z])[A-Za-z0-9_-]{16,}"
+)
 
 
 def is_secret_key(name: str) -> bool:

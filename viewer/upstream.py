@@ -268,7 +268,8 @@ def _read_answer(
 def runs_api_for(settings: Settings, transport: httpx.BaseTransport | None = None) -> RunsApi:
     """The RunsApi for these settings: the configured upstream, or the built-in demo runs."""
     base_url = settings.runs_api_url
-    token = settings.runs_api_token
+    # With VIEWER_AUTH=token every call carries the person's own token, never the server's.
+    token = None if settings.auth_mode == "token" else settings.runs_api_token
     if base_url is None:
         from viewer.demo.api import DEMO_TOKEN, create_demo_api
 
