@@ -135,8 +135,11 @@ def serve_with_waitress(app: Flask) -> Iterator[str]:
         yield f"http://127.0.0.1:{server.effective_port}"
     finally:
         server.task_dispatcher.shutdown()
-        for channel in list(server._map.values()):
-            channel.close()
+        # Close every channel from inside the server's own loop, which then ends: closing them
+        # from here would pull sockets out from under a select() in progress.
+        server.trigger.pull_trigger(
+            lambda: [channel.close() for channel in list(server._map.values())]
+        )
         thread.join(5)
 
 
