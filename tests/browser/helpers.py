@@ -165,9 +165,11 @@ def wait_until_answering(server: ServerProcess, path: str) -> None:
     )
 
 
-def start_demo_upstream(running_seconds: float, name: str = "demo-upstream") -> ServerProcess:
-    """`python -m viewer.demo` on a free loopback port."""
-    port = free_port()
+def start_demo_upstream(
+    running_seconds: float, name: str = "demo-upstream", port: int | None = None
+) -> ServerProcess:
+    """`python -m viewer.demo` on loopback: on `port`, or a free port."""
+    port = port or free_port()
     args = ["-m", "viewer.demo", "--host", "127.0.0.1", "--port", str(port)]
     args += ["--token", DEMO_TOKEN, "--running-seconds", str(running_seconds)]
     return start_server(name, args, port, env={}, ready_path="/v1/runs/ready-check")

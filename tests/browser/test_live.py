@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 from typing import Any
 
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
-from tests.browser.helpers import ServerProcess, Watch, open_run
+from tests.browser.helpers import ServerProcess, Watch, open_run, start_demo_upstream
 from viewer.demo.api import LIVE_RUN_ID
 
 pytestmark = pytest.mark.browser
@@ -101,3 +102,44 @@ def test_running_run_updates_in_place_and_stops_polling_when_done(
             + f"\n  first state: {first}\n  states seen:\n    {changes}",
             pytrace=False,
         )
+
+
+STALE_SNAPSHOT = """() => {
+  const live = document.getElementById('live');
+  return {
+    stale: !!live && live.classList.contains('is-stale'),
+    text: live ? live.textContent.replace(/\\s+/g, ' ').trim() : null,
+    status: document.querySelector('#run-header .run-status').textContent.trim(),
+    steps: document.querySelectorAll('#graph a.step[data-step-id]').length,
+  };
+}"""
+
+
+def test_a_failed_refresh_keeps_the_data_says_stale_and_recovers(
+    watch: Watch,
+    page: Page,
+    start_pair: Callable[[float], tuple[ServerProcess, ServerProcess]],
+) -> None:
+    """The upstream goes away mid-run: the page keeps the last data and says since when it is
+    stale; once the upstream is back (same address), the refresh resumes by itself."""
+    upstream, viewer = start_pair(120)
+    watch.allow_origin(viewer.url)
+    watch.expect_http_error(f"/_fragments/runs/{LIVE_RUN_ID}/live", 503)
+    open_run(page, viewer.url, LIVE_RUN_ID)
+    expect(page.locator("#graph a.step").first).to_be_visible()
+    port = int(upstream.url.rsplit(":", 1)[1])
+    upstream.stop()
+
+    expect(page.locator("#live")).to_have_class(re.compile(r"\bis-stale\b"), timeout=15_000)
+    stale = page.evaluate(STALE_SNAPSHOT)
+    assert "Stale since" in stale["text"]
+    assert "retrying in" in stale["text"]
+    assert stale["status"] == "Running", "the last data stays on the page"
+    assert stale["steps"] > 0, "the diagram stays on the page"
+
+    revived = start_demo_upstream(120, name="revived-upstream", port=port)
+    try:
+        expect(page.locator("#live")).not_to_have_class(re.compile(r"\bis-stale\b"), timeout=20_000)
+        assert "Live · updated" in page.evaluate(STALE_SNAPSHOT)["text"]
+    finally:
+        revived.stop()
