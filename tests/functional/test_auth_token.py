@@ -7,7 +7,7 @@ import logging
 import re
 import time
 from collections.abc import Callable, Iterator
-from typing import ClassVar
+from typing import Any, ClassVar
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -162,17 +162,23 @@ def test_session_cookie_over_https_is_host_prefixed_and_secure(
     assert browser.get(RUN_LINK).status_code == 200
 
 
-def test_behind_https_setting_secures_cookies(
-    make_app: Callable[..., Flask], upstream: RecordingTransport
-) -> None:
-    app = make_app(
+def token_mode_app(
+    make_app: Callable[..., Flask], upstream: RecordingTransport, **overrides: Any
+) -> Flask:
+    """A viewer in token mode on the in-process demo API, with these settings changed."""
+    return make_app(
         transport=upstream,
         runs_api_url="http://demo.test",
         runs_api_token=None,
         auth_mode="token",
-        behind_https=True,
+        **overrides,
     )
-    client = app.test_client()
+
+
+def test_behind_https_setting_secures_cookies(
+    make_app: Callable[..., Flask], upstream: RecordingTransport
+) -> None:
+    client = token_mode_app(make_app, upstream, behind_https=True).test_client()
     cookie = session_cookie(sign_in(client), "__Host-viewer_session")
     assert "Secure" in cookie
     assert "Strict-Transport-Security" in client.get("/").headers
@@ -181,13 +187,7 @@ def test_behind_https_setting_secures_cookies(
 def test_session_hours_setting_sets_max_age(
     make_app: Callable[..., Flask], upstream: RecordingTransport
 ) -> None:
-    app = make_app(
-        transport=upstream,
-        runs_api_url="http://demo.test",
-        runs_api_token=None,
-        auth_mode="token",
-        session_hours=1.5,
-    )
+    app = token_mode_app(make_app, upstream, session_hours=1.5)
     assert "Max-Age=5400" in session_cookie(sign_in(app.test_client()))
 
 
