@@ -103,11 +103,26 @@ def test_slow_upstream_is_504(scripted_app: Flask, scripted: ScriptedUpstream) -
     assert "Try again" in html
 
 
-def test_500_then_200(scripted_app: Flask, scripted: ScriptedUpstream) -> None:
+def test_503_then_200_is_retried_quietly(scripted_app: Flask, scripted: ScriptedUpstream) -> None:
     scripted.script(Reply(503), Reply(200, envelope(RUN)))
     status, _ = page_of(scripted_app, "/runs/run_1")
     assert status == 200
     assert len(scripted.requests) == 2
+
+
+def test_500_then_200_after_try_again(scripted_app: Flask, scripted: ScriptedUpstream) -> None:
+    """A 500 is not retried (it may not be passing); the page offers Try again, which works."""
+    scripted.script(
+        Reply(500, b'{"code": 500, "message": "boom", "requestId": "req-500"}'),
+        Reply(200, envelope(RUN)),
+    )
+    status, html = page_of(scripted_app, "/runs/run_1")
+    assert status == 503
+    assert "req-500" in html
+    assert "Try again" in html
+    assert len(scripted.requests) == 1
+    status, _ = page_of(scripted_app, "/runs/run_1")
+    assert status == 200
 
 
 def test_html_instead_of_json_is_502(scripted_app: Flask, scripted: ScriptedUpstream) -> None:
