@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -46,6 +47,14 @@ class Reply:
     chunk_delay: float = 0.0
 
 
+class _QuietServer(ThreadingHTTPServer):
+    """Clients that hang up early (timeouts under test) are expected, not errors to print."""
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 class ScriptedUpstream:
     """A loopback server answering each request with the next scripted Reply (the last repeats)."""
 
@@ -84,7 +93,7 @@ class ScriptedUpstream:
             def log_message(self, *args: object) -> None:
                 return
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = _QuietServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
         self.url = f"http://127.0.0.1:{self.server.server_port}"
         self.thread = threading.Thread(
