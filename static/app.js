@@ -77,7 +77,10 @@
     if (how === 'push') {
       window.history.pushState({ step: null }, '', pageUrl(null));
     }
-    var back = step && document.querySelector('.graph a[data-step-id="' + CSS.escape(step) + '"]');
+    // Back to the step in whichever view of the steps is showing (diagram or list).
+    var back = step && Array.from(
+      document.querySelectorAll('.graph a[data-step-id="' + CSS.escape(step) + '"]')
+    ).find(function (el) { return el.getClientRects().length > 0; });
     if (back) back.focus();
   }
 
