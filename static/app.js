@@ -4,6 +4,10 @@
   'use strict';
 
   var MAX_BACKOFF_SECONDS = 60;
+  var LOCAL_TIME = {
+    year: 'numeric', month: 'short', day: 'numeric',
+    hour: '2-digit', minute: '2-digit', second: '2-digit', timeZoneName: 'short',
+  };
 
   function runId() {
     var main = document.querySelector('[data-run-id]');
@@ -127,6 +131,17 @@
     }
   });
 
+  // Times are shown in the viewer's timezone; hovering one shows it in the reader's own.
+  function localTimes(root) {
+    root.querySelectorAll('time[datetime]').forEach(function (el) {
+      var at = new Date(el.getAttribute('datetime'));
+      if (isNaN(at.getTime())) return;
+      el.title = 'Your time: ' + at.toLocaleString([], LOCAL_TIME);
+    });
+  }
+
+  document.addEventListener('DOMContentLoaded', function () { localTimes(document); });
+
   // ---- htmx swaps ----------------------------------------------------------------------
 
   document.addEventListener('htmx:after:swap', function (event) {
@@ -135,6 +150,7 @@
     if (aside && target === aside) aside.hidden = aside.children.length === 0;
     var live = document.getElementById('live');
     if (live) publishStatuses(live);
+    localTimes(document);
     markSelected(currentStep());
   });
 

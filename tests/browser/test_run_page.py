@@ -222,3 +222,15 @@ def test_search_highlights_matching_steps(watch: Watch, page: Page) -> None:
 
     find.fill("")
     expect(page.locator("#graph a.step.is-match")).to_have_count(0)
+
+
+def test_times_name_their_zone_and_show_the_readers_own_on_hover(watch: Watch, page: Page) -> None:
+    """Every time says its timezone; hovering shows it in the reader's, also in panels."""
+    open_run(page, "", FAILED_RUN, "?node=swap")
+    times = page.locator("#run-header time[datetime], #step-panel time[datetime]")
+    expect(times.first).to_be_visible()
+    assert times.count() >= 4
+    for index in range(times.count()):
+        time_el = times.nth(index)
+        assert time_el.inner_text().endswith(" UTC"), time_el.inner_text()
+        assert (time_el.get_attribute("title") or "").startswith("Your time: ")
