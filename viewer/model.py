@@ -111,7 +111,6 @@ class Run:
     inputs: list[InputField]
     definition: dict[str, Any] | None
     steps: dict[str, StepState]
-    has_execution_state: bool
     data: dict[str, Any] = field(repr=False)
     problems: list[str] = field(default_factory=list)
 
@@ -124,7 +123,7 @@ class Run:
         if definition is not None and not isinstance(definition, dict):
             problems.append("The workflow definition is not an object; it is shown as raw data.")
             definition = None
-        steps, has_state = _steps(data.get("executionState"), problems)
+        steps = _steps(data.get("executionState"), problems)
         if data.get("id") not in (None, run_id):
             problems.append("The runs service answered with a different run id; see the raw data.")
         return cls(
@@ -146,7 +145,6 @@ class Run:
             inputs=_inputs(definition, data.get("propValues"), problems),
             definition=definition,
             steps=steps,
-            has_execution_state=has_state,
             data=data,
             problems=problems,
         )
@@ -240,21 +238,21 @@ def _inputs(
     return fields
 
 
-def _steps(value: object, problems: list[str]) -> tuple[dict[str, StepState], bool]:
+def _steps(value: object, problems: list[str]) -> dict[str, StepState]:
     if value is None:
-        return {}, False
+        return {}
     if isinstance(value, dict) and isinstance(value.get("nodes"), dict):
         value = value["nodes"]
     if not isinstance(value, dict):
         problems.append("The execution state is not an object; see the raw data.")
-        return {}, True
+        return {}
     steps = {}
     for step_id, state in value.items():
         if not isinstance(state, dict):
             problems.append(f"The state of step “{clean_text(step_id, 80)}” is not an object.")
             state = {}
         steps[step_id] = _step(step_id, state)
-    return steps, True
+    return steps
 
 
 def _step(step_id: str, state: dict[str, Any]) -> StepState:

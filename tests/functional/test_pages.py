@@ -72,6 +72,7 @@ def test_every_demo_run_has_a_summary_page(
     assert f'href="/runs/{run_id}.json"' in html
     assert "UTC" in html
     assert upstream.requests[0].url.params["summary"] == "true"
+    assert "runs API request id <code>req-" in html, "support can quote the upstream requestId"
     assert DEMO_TOKEN not in html
 
 
