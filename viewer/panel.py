@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -13,8 +14,10 @@ from viewer.jsontree import Tree, build_tree, visible_text
 from viewer.links import safe_link
 from viewer.model import Moment, Run, StepError
 from viewer.status import Status, status_of
+from viewer.text import CONTROL_CHARACTERS
 
 TX_HASH = re.compile(r"0x[0-9a-fA-F]{64}")
+MAX_COPY = 50_000  # characters of JSON a copy button carries; past it, the raw JSON link
 
 
 @dataclass(frozen=True)
@@ -33,6 +36,15 @@ class LogLine:
 
 
 @dataclass(frozen=True)
+class Section:
+    """A value of the step shown as a tree, with its JSON text to copy when that is small."""
+
+    title: str
+    tree: Tree
+    copy_text: str | None
+
+
+@dataclass(frozen=True)
 class StepPanel:
     """Everything the panel of one step shows."""
 
@@ -46,9 +58,7 @@ class StepPanel:
     cu: float | None
     error: StepError | None
     error_details: Tree | None
-    config: Tree | None
-    inputs: Tree | None
-    outputs: Tree | None
+    sections: list[Section]
     logs: list[LogLine]
     transactions: list[TxLink]
     in_definition: bool
@@ -80,9 +90,15 @@ def step_panel(run: Run, step_id: str, now: datetime) -> StepPanel:
         cu=state.cu if state else None,
         error=state.error if state else None,
         error_details=_tree(state.error.details) if state and state.error else None,
-        config=_tree(definition.config) if definition and definition.config else None,
-        inputs=_tree(state.inputs) if state else None,
-        outputs=_tree(state.outputs) if state else None,
+        sections=[
+            _section(title, value)
+            for title, value in (
+                ("Outputs", state.outputs if state else None),
+                ("Inputs", state.inputs if state else None),
+                ("Configuration", definition.config or None if definition else None),
+            )
+            if value is not None
+        ],
         logs=[_log_line(entry) for entry in state.logs[:500]] if state else [],
         transactions=[
             TxLink(
@@ -104,6 +120,19 @@ def _explorer_link(tx_hash: str, chain: Chain | None, *, simulated: bool) -> str
     if simulated or chain is None or not TX_HASH.fullmatch(tx_hash):
         return None
     return safe_link(chain.tx_url(tx_hash))
+
+
+def _section(title: str, value: Any) -> Section:
+    """The value as a tree, and as exact JSON to copy (control and bidi characters escaped,
+    so they cannot disturb the page, yet the copied JSON is the same data)."""
+    try:
+        text: str | None = CONTROL_CHARACTERS.sub(
+            lambda match: f"\\u{ord(match.group(0)):04x}",
+            json.dumps(value, indent=2, ensure_ascii=False),
+        )
+    except (TypeError, ValueError, RecursionError):
+        text = None
+    return Section(title, build_tree(value), text if text and len(text) <= MAX_COPY else None)
 
 
 def _tree(value: Any) -> Tree | None:
