@@ -177,3 +177,20 @@ def test_token_absent_from_pages_and_logs(
     assert len(sent) >= 12
     assert all(request["Authorization"] == f"Bearer {TOKEN}" for request in sent)
     assert TOKEN not in caplog.text
+
+
+def test_a_bug_is_a_readable_500_without_traceback(
+    app: Flask, caplog: pytest.LogCaptureFixture
+) -> None:
+    def broken() -> str:
+        raise RuntimeError("secret internals")
+
+    app.add_url_rule("/broken", view_func=broken)
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    status, html = page_of(app, "/broken")
+    assert status == 500
+    assert "Something went wrong" in html
+    assert "Viewer request id" in html
+    assert "secret internals" not in html
+    assert "Traceback" not in html
+    assert "secret internals" in caplog.text, "the error is logged, not swallowed"

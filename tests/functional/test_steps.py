@@ -40,7 +40,7 @@ def test_succeeded_step_panel(client: FlaskClient) -> None:
     assert "https://basescan.org/tx/0x" in html, "a real transaction links to its explorer"
     assert 'data-copy="swap"' in html
     assert 'aria-label="Copy outputs as JSON"' in html
-    assert "data-copy=\"{\n  &#34;txHash&#34;" in html
+    assert 'data-copy="{\n  &#34;txHash&#34;' in html
     assert "hx-trigger" not in html, "a finished run's panel does not refresh"
 
 
