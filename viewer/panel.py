@@ -93,9 +93,9 @@ def step_panel(run: Run, step_id: str, now: datetime) -> StepPanel:
         sections=[
             _section(title, value)
             for title, value in (
-                ("Outputs", state.outputs if state else None),
-                ("Inputs", state.inputs if state else None),
-                ("Configuration", definition.config or None if definition else None),
+                ("Step outputs", state.outputs if state else None),
+                ("Step inputs", state.inputs if state else None),
+                ("Step configuration", definition.config or None if definition else None),
             )
             if value is not None
         ],

@@ -36,10 +36,10 @@ def test_succeeded_step_panel(client: FlaskClient) -> None:
     assert "<html" not in html
     assert 'data-step-id="swap"' in html
     assert "Succeeded" in html
-    assert "Outputs" in html and "Configuration" in html
+    assert "Step outputs" in html and "Step configuration" in html
     assert "https://basescan.org/tx/0x" in html, "a real transaction links to its explorer"
     assert 'data-copy="swap"' in html
-    assert 'aria-label="Copy outputs as JSON"' in html
+    assert 'aria-label="Copy step outputs as JSON"' in html
     assert 'data-copy="{\n  &#34;txHash&#34;' in html
     assert "hx-trigger" not in html, "a finished run's panel does not refresh"
 
@@ -48,9 +48,7 @@ def test_failed_step_panel_puts_the_error_first(client: FlaskClient) -> None:
     html = client.get(f"/_fragments/runs/{FAILED_RUN}/steps/swap").get_data(as_text=True)
     assert "What went wrong" in html
     assert "execution reverted: STF" in html
-    assert html.index("execution reverted: STF") < html.index(
-        "Outputs" if "Outputs" in html else "Configuration"
-    )
+    assert html.index("execution reverted: STF") < html.index("Step configuration")
     assert "Error details" in html
     assert "Logs" in html
 
