@@ -12,7 +12,7 @@ from flask_compress import Compress
 from viewer import audit, auth, formatting, security, upstream
 from viewer.config import Settings
 from viewer.graph.cache import LayoutCache
-from viewer.views import errors, fragments, pages, raw
+from viewer.views import errors, fragments, loading, pages, raw
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -44,6 +44,7 @@ def create_app(
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     upstream.init_app(app, settings, transport)
     app.extensions["layout_cache"] = LayoutCache(max_entries=64)
+    loading.init_app(app)
     formatting.init_app(app)
     security.init_app(app)
     Compress(app)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
 
@@ -35,8 +36,10 @@ KEYLIKE_SEGMENT = re.compile(
 )
 
 
+@lru_cache(maxsize=8192)
 def is_secret_key(name: str) -> bool:
-    """True when a field name says its value is a secret (privateKey, apiKey, seed, ...)."""
+    """True when a field name says its value is a secret (privateKey, apiKey, seed, ...).
+    Cached: the same few hundred field names recur across every step of every run."""
     folded = name.lower().replace("-", "").replace("_", "")
     if folded in SECRET_KEY_NAMES or any(word in folded for word in SECRET_KEY_WORDS):
         return True
