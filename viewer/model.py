@@ -9,9 +9,8 @@ from typing import Any
 from viewer.chains import Chain, chain_for
 from viewer.redact import redact_url, redact_value
 from viewer.status import Status, status_of
-from viewer.text import as_number, as_whole, clean_text, parse_moment
+from viewer.text import NAME_FIELDS, as_number, as_whole, clean_text, parse_moment, step_label
 
-NAME_FIELDS = ("name", "label", "title")
 STRUCTURE_FIELDS = frozenset({"type", "children", *NAME_FIELDS})
 INPUT_TYPES = frozenset({"string", "number", "boolean", "object", "array"})
 
@@ -156,11 +155,10 @@ class Run:
         if not isinstance(node, dict):
             return None
         step_type = clean_text(node.get("type"), 120)
-        label = next((text for name in NAME_FIELDS if (text := clean_text(node.get(name)))), None)
         children = node.get("children")
         return StepDefinition(
             id=step_id,
-            label=label or step_type or step_id,
+            label=step_label(step_id, node),
             type=step_type,
             config={key: value for key, value in node.items() if key not in STRUCTURE_FIELDS},
             children=[c for c in children if isinstance(c, str)]

@@ -9,6 +9,7 @@ CONTROL_CHARACTERS = re.compile(
     r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]"
 )
 MAX_LABEL = 300
+NAME_FIELDS = ("name", "label", "title")
 
 
 def clean_text(value: object, limit: int = MAX_LABEL) -> str | None:
@@ -19,6 +20,31 @@ def clean_text(value: object, limit: int = MAX_LABEL) -> str | None:
     if not text:
         return None
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def one_line(value: object, limit: int) -> str | None:
+    """clean_text with runs of white space folded to one space; plain text (the usual case)
+    is taken as it is, quickly."""
+    if (
+        isinstance(value, str)
+        and 0 < len(value) <= limit
+        and value.isprintable()
+        and value[0] != " " != value[-1]
+        and "  " not in value
+    ):
+        return value
+    text = clean_text(value, limit)
+    return " ".join(text.split()) if text else None
+
+
+def step_label(step_id: str, node: object, limit: int = 200) -> str:
+    """What to call a step: its name, label or title; else its type; else its id."""
+    if isinstance(node, dict):
+        for key in (*NAME_FIELDS, "type"):
+            text = one_line(node.get(key), limit)
+            if text:
+                return text
+    return one_line(step_id, limit) or "(step without a name)"
 
 
 def parse_moment(value: object) -> datetime | None:

@@ -6,10 +6,9 @@ from collections import deque
 from dataclasses import dataclass
 
 from viewer.graph.layout import find_back_edges
-from viewer.text import clean_text
+from viewer.text import clean_text, one_line, step_label
 
 ROOT_ID = "root"
-NAME_KEYS = ("name", "label", "title")
 MAX_LABEL = 200
 MAX_LISTED = 5  # problems of one kind spelled out before "and N more"
 MAX_STEPS = 10_000  # more would take seconds to lay out: the rest is left out, and said
@@ -85,7 +84,7 @@ def build_graph(definition: object) -> Graph:
         )
         ids = ids[:MAX_STEPS]
     index = {node_id: i for i, node_id in enumerate(ids)}
-    labels = [_label(node_id, raw[node_id]) for node_id in ids]
+    labels = [step_label(node_id, raw[node_id], MAX_LABEL) for node_id in ids]
     succ = [
         _children(raw[node_id], labels[i], index, left_out, problems)
         for i, node_id in enumerate(ids)
@@ -148,32 +147,8 @@ def _raw_nodes(definition: object, problems: _Problems) -> dict[str, object]:
     return {}
 
 
-def _label(node_id: str, item: object) -> str:
-    """The step's name, label or title; else its type; else its id."""
-    if isinstance(item, dict):
-        for key in (*NAME_KEYS, "type"):
-            text = _line(item.get(key), MAX_LABEL)
-            if text:
-                return text
-    return _line(node_id, MAX_LABEL) or "(step without a name)"
-
-
 def _type(item: object) -> str:
-    return (_line(item.get("type"), 80) or "") if isinstance(item, dict) else ""
-
-
-def _line(value: object, limit: int) -> str | None:
-    """clean_text on one line; plain text (the usual case) is taken as it is, quickly."""
-    if (
-        isinstance(value, str)
-        and 0 < len(value) <= limit
-        and value.isprintable()
-        and value[0] != " " != value[-1]
-        and "  " not in value
-    ):
-        return value
-    text = clean_text(value, limit)
-    return " ".join(text.split()) if text else None
+    return (one_line(item.get("type"), 80) or "") if isinstance(item, dict) else ""
 
 
 def _children(
