@@ -10,6 +10,7 @@ from flask import Flask, current_app
 from viewer.ids import RUN_ID
 from viewer.jsontree import visible_text
 from viewer.model import Moment
+from viewer.status import STATUS_LABELS
 
 
 def absolute_time(moment: Moment | datetime | None) -> str:
@@ -92,4 +93,5 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(format_seconds)
     app.add_template_filter(visible_text, "visible")
     app.add_template_global(duration_between)
+    app.add_template_global(STATUS_LABELS, "status_labels")
     app.add_template_test(lambda value: bool(RUN_ID.fullmatch(str(value))), "match_run_id")

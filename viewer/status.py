@@ -32,7 +32,7 @@ KNOWN = {
         Status("not_run", "Not run yet", final=False),
     )
 }
-RUN_STATUS_KEYS = ("running", "waiting", "success", "failure", "cancelled")
+STATUS_LABELS = {key: status.label for key, status in KNOWN.items()} | {"unknown": "Unknown status"}
 
 
 def status_of(value: object, *, missing: str = "unknown") -> Status:

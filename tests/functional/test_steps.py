@@ -143,6 +143,9 @@ def test_without_javascript_steps_are_links_and_drawn_on_the_server(
     assert f'href="/runs/{FAILED_RUN}?node=swap"' in html
     assert "<svg" in html
     assert "execution reverted: STF" in html
+    list_part = html.split('id="step-list-title"')[1]
+    assert '<a href="?node=bridge">' in list_part, "every step is listed as a link"
+    assert "Not run yet" in list_part
 
 
 def test_step_raw_json(client: FlaskClient) -> None:

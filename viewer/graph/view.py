@@ -13,9 +13,8 @@ from viewer.graph.cache import LayoutCache
 from viewer.graph.draw import Drawing, EdgeView, draw, fit
 from viewer.graph.layout import NODE_H, NODE_W, Box
 from viewer.graph.plan import FANOUT_THRESHOLD, Cluster, Plan, plan
-from viewer.status import KNOWN
+from viewer.status import STATUS_LABELS
 
-STATUS_TEXT = {key: status.label for key, status in KNOWN.items()} | {"unknown": "Unknown status"}
 LEGEND = ("failure", "running", "waiting", "pending", "success", "skipped", "cancelled", "not_run")
 STATUS_RANK = {key: rank for rank, key in enumerate((*LEGEND, "unknown"))}
 # which status a box of several steps shows: the one most worth a look (success only if all did)
@@ -145,7 +144,7 @@ def graph_view(
         edges=drawing.edges,
         problems=graph.problems,
         counts=tuple(
-            StatusCount(key, STATUS_TEXT[key], counts[key])
+            StatusCount(key, STATUS_LABELS[key], counts[key])
             for key in (*LEGEND, "unknown")
             if key != "unknown" or counts[key]
         ),
@@ -160,7 +159,7 @@ def status_key(statuses: Mapping[str, str], step_id: str) -> str:
     if step_id not in statuses:
         return "not_run"
     value = statuses[step_id]
-    return value if isinstance(value, str) and value in STATUS_TEXT else "unknown"
+    return value if isinstance(value, str) and value in STATUS_LABELS else "unknown"
 
 
 def _quote(text: str) -> str:
@@ -217,7 +216,7 @@ def _steps(
                 status=status[item],
                 is_root=node.is_root,
                 href=links.step(item),
-                aria_label=f"{node.label} — {kind} — {STATUS_TEXT[status[item]]}",
+                aria_label=f"{node.label} — {kind} — {STATUS_LABELS[status[item]]}",
                 place=place,
                 duration=duration or None,
                 cu=cu or None,
@@ -238,7 +237,7 @@ def _clusters(
         ordered = sorted(
             Counter(status[m] for m in item.members).items(), key=lambda kv: STATUS_RANK[kv[0]]
         )
-        said = ", ".join(f"{n} {STATUS_TEXT[key]}" for key, n in ordered)
+        said = ", ".join(f"{n} {STATUS_LABELS[key]}" for key, n in ordered)
         present = {key for key, _ in ordered}
         n = len(item.members)
         owner = labels.get(item.key, item.key)
