@@ -144,7 +144,7 @@ def test_without_javascript_steps_are_links_and_drawn_on_the_server(
     assert "<svg" in html
     assert "execution reverted: STF" in html
     list_part = html.split('id="step-list-title"')[1]
-    assert '<a href="?node=bridge">' in list_part, "every step is listed as a link"
+    assert '<a href="?steps=all&amp;node=bridge">' in list_part, "every step is listed as a link"
     assert "Not run yet" in list_part
 
 
