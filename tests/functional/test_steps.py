@@ -181,6 +181,7 @@ def test_live_fragment_refreshes_until_the_run_finishes(make_app: Callable[..., 
     live = client.get(f"/_fragments/runs/{LIVE_RUN_ID}/live").get_data(as_text=True)
     assert "hx-trigger" in live
     assert '<hx-partial hx-target="#run-header"' in live
+    assert '<hx-partial hx-target="#failure-summary"' in live
     assert 'data-status="success"' in live, "steps done by now"
     assert 'data-status="running"' in live or 'data-status="waiting"' in live, "the step under way"
     clock.now += 60
