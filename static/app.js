@@ -148,8 +148,10 @@
     var target = event.detail && event.detail.ctx && event.detail.ctx.target;
     var aside = panel();
     if (aside && target === aside) aside.hidden = aside.children.length === 0;
-    var live = document.getElementById('live');
-    if (live) publishStatuses(live);
+    if (target && target.id === 'live') {
+      var live = document.getElementById('live');
+      if (live) publishStatuses(live);
+    }
     localTimes(document);
     markSelected(currentStep());
   });

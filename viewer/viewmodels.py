@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from viewer.model import Run
+from viewer.model import Moment, Run
 from viewer.status import Status
 
 
@@ -16,7 +16,7 @@ class RunRow:
     id: str
     status: Status
     workflow: str
-    started: object
+    started: Moment
     flags: tuple[str, ...]
 
 

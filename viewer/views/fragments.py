@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, render_template, request
 
 from viewer.ids import check_run_id, check_step_id, check_step_ids
-from viewer.viewmodels import RunPage, utc_now
 from viewer.views.loading import load_run
-from viewer.views.steps import load_panels, run_graph
+from viewer.views.steps import load_panels, run_graph, run_page_view
 
 bp = Blueprint("fragments", __name__, url_prefix="/_fragments")
 
@@ -43,10 +42,4 @@ def live(run_id: str) -> str:
     """The refreshed status header and step statuses of a run still moving."""
     check_run_id(run_id)
     run, request_id = load_run(run_id)
-    page = RunPage(
-        run=run,
-        request_id=request_id,
-        now=utc_now(),
-        refresh_seconds=current_app.config["VIEWER_SETTINGS"].refresh_seconds,
-    )
-    return render_template("_live_update.html", page=page)
+    return render_template("_live_update.html", page=run_page_view(run, request_id))

@@ -7,10 +7,10 @@ from werkzeug.wrappers import Response
 
 from viewer.errors import InvalidId, ViewerError
 from viewer.ids import check_run_id, check_step_id, run_id_from_text
-from viewer.viewmodels import RunPage, RunRow, run_row, utc_now
+from viewer.viewmodels import RunRow, run_row
 from viewer.views.errors import error_view
 from viewer.views.loading import load_run
-from viewer.views.steps import load_panels, run_graph
+from viewer.views.steps import load_panels, run_graph, run_page_view
 
 bp = Blueprint("pages", __name__)
 
@@ -55,13 +55,7 @@ def run_page(run_id: str) -> tuple[str, int]:
         check_step_id(selected)
     drawn_on_server = request.args.get("steps") == "all"
     run, request_id = load_run(run_id, summary=not drawn_on_server)
-    page = RunPage(
-        run=run,
-        request_id=request_id,
-        now=utc_now(),
-        refresh_seconds=current_app.config["VIEWER_SETTINGS"].refresh_seconds,
-        selected_step=selected,
-    )
+    page = run_page_view(run, request_id, selected)
     graph = run_graph(run) if drawn_on_server else None
     panels, panel_error, status = [], None, 200
     if selected is not None:

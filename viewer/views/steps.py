@@ -9,7 +9,7 @@ from viewer.graph.view import GraphView, graph_view
 from viewer.ids import check_step_id
 from viewer.model import Run
 from viewer.panel import StepPanel, step_panel
-from viewer.viewmodels import utc_now
+from viewer.viewmodels import RunPage, utc_now
 from viewer.views.loading import load_run
 
 
@@ -43,3 +43,14 @@ def load_panels(run_id: str, step_ids: list[str]) -> tuple[Run, list[StepPanel]]
     run, _ = load_run(run_id, node_ids=step_ids)
     now = utc_now()
     return run, [step_panel(run, step_id, now) for step_id in step_ids]
+
+
+def run_page_view(run: Run, request_id: str | None, selected_step: str | None = None) -> RunPage:
+    """The run page's view model (also behind the live refresh), refreshing as configured."""
+    return RunPage(
+        run=run,
+        request_id=request_id,
+        now=utc_now(),
+        refresh_seconds=current_app.config["VIEWER_SETTINGS"].refresh_seconds,
+        selected_step=selected_step,
+    )
