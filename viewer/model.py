@@ -188,6 +188,7 @@ def _forks(value: object, problems: list[str]) -> list[Fork]:
                 chain=chain_for(chain_value),
                 chain_raw=clean_text(str(chain_value), 40) if chain_value is not None else None,
                 fork_id=clean_text(item.get("forkId"), 200),
+                # Already redacted as text; redact_url also catches a key in a scheme-less URL.
                 rpc_url=clean_text(redact_url(rpc), 500) if isinstance(rpc, str) and rpc else None,
             )
         )

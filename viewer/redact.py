@@ -47,7 +47,9 @@ def is_secret_key(name: str) -> bool:
 
 
 def redact_url(url: str) -> str:
-    """Hide userinfo, key-like path segments and secret query values of one URL."""
+    """Hide userinfo, key-like path segments and secret query values of one URL.
+    Idempotent: a URL this function already redacted comes back unchanged."""
+    url = url.replace(f"//{REDACTED}@", "//redacted@", 1)
     try:
         parts = urlsplit(url)
         host = parts.hostname or ""

@@ -131,3 +131,8 @@ def test_pages_carry_security_headers(client: FlaskClient) -> None:
 def test_html_is_compressed_when_accepted(client: FlaskClient) -> None:
     answer = client.get(f"/runs/{SUCCESS_RUN}", headers={"Accept-Encoding": "gzip"})
     assert answer.headers.get("Content-Encoding") == "gzip"
+
+
+def test_fork_rpc_urls_keep_their_host_with_credentials_hidden(client: FlaskClient) -> None:
+    html = client.get(f"/runs/{SIMULATION_RUN}").get_data(as_text=True)
+    assert "https://[redacted]@base-fork.example-rpc.io/rpc?apikey=[redacted]" in html

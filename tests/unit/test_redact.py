@@ -160,3 +160,17 @@ def test_redact_value_cuts_deep_nesting() -> None:
     assert "deep secret" not in text
     assert f"nested deeper than {MAX_DEPTH} levels" in text
     assert text.count("[") <= MAX_DEPTH + 2
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://user:pass@base-fork.example-rpc.io/rpc?apikey=k3y0123456789abc&chain=8453",
+        "https://eth-mainnet.g.alchemy.com/v2/AbCdEf1234567890abcdef1234567890",
+        "eth-mainnet.g.alchemy.com/v2/AbCdEf1234567890abcdef1234567890",
+    ],
+)
+def test_redacting_twice_changes_nothing(url: str) -> None:
+    once = redact_url(url)
+    assert redact_url(once) == once
+    assert redact_url(redact_text(url)) == redact_url(url)
