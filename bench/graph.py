@@ -21,11 +21,11 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, Template
 
 from viewer.demo.generate import generate_workflow_run
-from viewer.formatting import format_number, format_seconds
 from viewer.graph.cache import LayoutCache
 from viewer.graph.draw import fit
 from viewer.graph.view import graph_view
-from viewer.text import parse_moment
+from viewer.runs.text import parse_moment
+from viewer.web.formatting import format_number, format_seconds
 
 ROOT = Path(__file__).resolve().parent.parent
 SIZES = (100, 1_000, 5_000)

@@ -9,10 +9,11 @@ import httpx
 from flask import Flask
 from flask_compress import Compress
 
-from viewer import audit, auth, formatting, security, upstream
+from viewer import auth, security
 from viewer.config import Settings
 from viewer.graph.cache import LayoutCache
-from viewer.views import errors, fragments, loading, pages, raw
+from viewer.runs import upstream
+from viewer.web import audit, errors, formatting, fragments, loading, pages, raw
 
 ROOT = Path(__file__).resolve().parent.parent
 

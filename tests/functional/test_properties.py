@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from tests.conftest import TEST_SETTINGS
 from viewer import create_app
-from viewer.ids import STEP_ID
+from viewer.runs.ids import STEP_ID
 
 RUN_ID = "run_prop"
 ALLOWED = {200, 400, 404, 502}

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from viewer.cache import SingleFlightCache, Sized
+from viewer.runs.cache import SingleFlightCache, Sized
 
 
 class Clock:
@@ -80,8 +80,8 @@ def test_zero_ttl_is_not_stored() -> None:
 
 
 def test_an_answer_is_parsed_once_however_many_read_it() -> None:
-    from viewer.upstream import RunAnswer
-    from viewer.views.loading import ParsedRuns
+    from viewer.runs.upstream import RunAnswer
+    from viewer.web.loading import ParsedRuns
 
     parsed = ParsedRuns(max_entries=2)
     answer = RunAnswer({"id": "run_1", "status": "running"}, "req-1")

@@ -8,15 +8,15 @@ import pytest
 from flask import Flask
 
 from viewer.config import Settings
-from viewer.formatting import (
+from viewer.runs.model import Moment
+from viewer.web.formatting import (
     absolute_time,
     duration_between,
     format_number,
     format_seconds,
     relative_time,
 )
-from viewer.jsontree import MAX_NODES, build_tree
-from viewer.model import Moment
+from viewer.web.jsontree import MAX_NODES, build_tree
 
 AT = datetime(2026, 11, 20, 14, 2, 11, tzinfo=UTC)
 

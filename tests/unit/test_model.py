@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from viewer.model import Moment, Run
-from viewer.text import clean_text, parse_moment
+from viewer.runs.model import Moment, Run
+from viewer.runs.text import clean_text, parse_moment
 
 
 def run_of(**fields: object) -> Run:

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from viewer.redact import (
+from viewer.runs.redact import (
     MAX_DEPTH,
     REDACTED,
     is_secret_key,

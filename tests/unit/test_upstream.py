@@ -11,7 +11,6 @@ import pytest
 
 from tests.conftest import envelope
 from tests.support.servers import Reply, ScriptedUpstream, free_port
-from viewer.cache import SingleFlightCache
 from viewer.errors import (
     InvalidId,
     NotAuthorized,
@@ -20,7 +19,8 @@ from viewer.errors import (
     UpstreamTimeout,
     UpstreamUnavailable,
 )
-from viewer.upstream import RetryPolicy, RunsApi
+from viewer.runs.cache import SingleFlightCache
+from viewer.runs.upstream import RetryPolicy, RunsApi
 
 TOKEN = "secret-token-abc123456"
 RUN = {"id": "run_1", "status": "success"}

@@ -18,7 +18,7 @@ from viewer.auth.returns import page_of_fragment, signin_url, this_page
 from viewer.auth.session import SESSION_COOKIE
 from viewer.auth.state import auth_state
 from viewer.errors import NotAuthorized
-from viewer.views.errors import ErrorView, handle_viewer_error, is_fragment_request
+from viewer.web.errors import ErrorView, handle_viewer_error, is_fragment_request
 
 log = logging.getLogger("viewer.auth")
 

@@ -6,7 +6,7 @@ from collections import deque
 from dataclasses import dataclass
 
 from viewer.graph.layout import find_back_edges
-from viewer.text import clean_text, one_line, step_label
+from viewer.runs.text import clean_text, one_line, step_label
 
 ROOT_ID = "root"
 MAX_LABEL = 200

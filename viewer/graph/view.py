@@ -13,7 +13,7 @@ from viewer.graph.cache import LayoutCache
 from viewer.graph.draw import Drawing, EdgeView, draw, fit
 from viewer.graph.layout import NODE_H, NODE_W, Box
 from viewer.graph.plan import FANOUT_THRESHOLD, Cluster, Plan, plan
-from viewer.status import STATUS_LABELS
+from viewer.runs.status import STATUS_LABELS
 
 LEGEND = ("failure", "running", "waiting", "pending", "success", "skipped", "cancelled", "not_run")
 STATUS_RANK = {key: rank for rank, key in enumerate((*LEGEND, "unknown"))}

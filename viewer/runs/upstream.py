@@ -17,7 +17,6 @@ from urllib.parse import quote
 import httpx
 from flask import Flask, current_app
 
-from viewer.cache import SingleFlightCache, Sized
 from viewer.config import Settings
 from viewer.errors import (
     NotAuthorized,
@@ -27,7 +26,8 @@ from viewer.errors import (
     UpstreamUnavailable,
     ViewerError,
 )
-from viewer.ids import check_run_id, check_step_ids
+from viewer.runs.cache import SingleFlightCache, Sized
+from viewer.runs.ids import check_run_id, check_step_ids
 
 log = logging.getLogger("viewer.upstream")
 

@@ -6,10 +6,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from viewer.chains import Chain, chain_for
-from viewer.redact import redact_url, redact_value
-from viewer.status import Status, status_of
-from viewer.text import NAME_FIELDS, as_number, as_whole, clean_text, parse_moment, step_label
+from viewer.runs.chains import Chain, chain_for
+from viewer.runs.redact import redact_url, redact_value
+from viewer.runs.status import Status, status_of
+from viewer.runs.text import NAME_FIELDS, as_number, as_whole, clean_text, parse_moment, step_label
 
 STRUCTURE_FIELDS = frozenset({"type", "children", *NAME_FIELDS})
 INPUT_TYPES = frozenset({"string", "number", "boolean", "object", "array"})

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from viewer.model import Moment, Run
-from viewer.status import Status
+from viewer.runs.model import Moment, Run
+from viewer.runs.status import Status
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from viewer.text import CONTROL_CHARACTERS
+from viewer.runs.text import CONTROL_CHARACTERS
 
 MAX_NODES = 1500
 MAX_DEPTH = 24

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from flask import current_app, request
 
-from viewer.formatting import duration_between, format_number
 from viewer.graph.view import GraphView, graph_view
-from viewer.ids import check_step_id
-from viewer.model import Run
-from viewer.panel import StepPanel, step_panel
-from viewer.viewmodels import RunPage, utc_now
-from viewer.views.loading import load_run
+from viewer.runs.ids import check_step_id
+from viewer.runs.model import Run
+from viewer.web.formatting import duration_between, format_number
+from viewer.web.loading import load_run
+from viewer.web.panel import StepPanel, step_panel
+from viewer.web.viewmodels import RunPage, utc_now
 
 
 def run_graph(run: Run) -> GraphView:

@@ -12,7 +12,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from viewer.errors import ViewerError
-from viewer.redact import redact_text
+from viewer.runs.redact import redact_text
 
 FRAGMENT_PREFIX = "/_fragments/"
 log = logging.getLogger("viewer.errors")

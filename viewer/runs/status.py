@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from viewer.text import clean_text
+from viewer.runs.text import clean_text
 
 
 @dataclass(frozen=True)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template, request
 
-from viewer.ids import check_run_id, check_step_id, check_step_ids
-from viewer.views.loading import load_run
-from viewer.views.steps import load_panels, run_graph, run_page_view
+from viewer.runs.ids import check_run_id, check_step_id, check_step_ids
+from viewer.web.loading import load_run
+from viewer.web.steps import load_panels, run_graph, run_page_view
 
 bp = Blueprint("fragments", __name__, url_prefix="/_fragments")
 

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from flask import Flask, g, request
 from werkzeug.wrappers import Response
 
-from viewer.ids import MAX_ID_LENGTH, MAX_STEPS_PER_CALL
+from viewer.runs.ids import MAX_ID_LENGTH, MAX_STEPS_PER_CALL
 
 log = logging.getLogger("viewer.audit")
 

@@ -6,9 +6,9 @@ import json
 
 from flask import Blueprint, Response, request
 
-from viewer.ids import check_run_id, check_step_id
-from viewer.redact import redact_value
-from viewer.views.loading import fetch_answer
+from viewer.runs.ids import check_run_id, check_step_id
+from viewer.runs.redact import redact_value
+from viewer.web.loading import fetch_answer
 
 bp = Blueprint("raw", __name__)
 

@@ -6,11 +6,11 @@ from flask import Blueprint, current_app, redirect, render_template, request, ur
 from werkzeug.wrappers import Response
 
 from viewer.errors import InvalidId, ViewerError
-from viewer.ids import check_run_id, check_step_id, run_id_from_text
-from viewer.viewmodels import RunRow, run_row
-from viewer.views.errors import error_view
-from viewer.views.loading import load_run
-from viewer.views.steps import load_panels, run_graph, run_page_view
+from viewer.runs.ids import check_run_id, check_step_id, run_id_from_text
+from viewer.web.errors import error_view
+from viewer.web.loading import load_run
+from viewer.web.steps import load_panels, run_graph, run_page_view
+from viewer.web.viewmodels import RunRow, run_row
 
 bp = Blueprint("pages", __name__)
 

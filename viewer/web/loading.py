@@ -7,8 +7,8 @@ from collections import OrderedDict
 
 from flask import Flask, current_app, g
 
-from viewer.model import Run
-from viewer.upstream import RunAnswer, runs_api
+from viewer.runs.model import Run
+from viewer.runs.upstream import RunAnswer, runs_api
 
 
 class ParsedRuns:

@@ -7,10 +7,10 @@ from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app
 
-from viewer.ids import RUN_ID
-from viewer.jsontree import visible_text
-from viewer.model import Moment
-from viewer.status import STATUS_LABELS
+from viewer.runs.ids import RUN_ID
+from viewer.runs.model import Moment
+from viewer.runs.status import STATUS_LABELS
+from viewer.web.jsontree import visible_text
 
 
 def absolute_time(moment: Moment | datetime | None) -> str:

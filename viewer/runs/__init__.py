@@ -1,0 +1,1 @@
+"""Runs data: the upstream client, its cache, redaction, the tolerant model and statuses."""

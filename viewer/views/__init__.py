@@ -1,1 +1,0 @@
-"""Blueprints: full pages, raw JSON, htmx fragments and the error handlers."""
