@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from pathlib import Path
 
 import httpx
@@ -12,8 +13,9 @@ from flask_compress import Compress
 from viewer import auth, security
 from viewer.config import Settings
 from viewer.graph.cache import LayoutCache
-from viewer.runs import upstream
-from viewer.web import audit, errors, formatting, fragments, loading, pages, raw
+from viewer.runs import service
+from viewer.runs.upstream import Endpoint
+from viewer.web import audit, errors, formatting, fragments, pages, raw
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -43,15 +45,26 @@ def create_app(
     )
     app.jinja_env.autoescape = True
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    upstream.init_app(app, settings, transport)
+    service.init_app(app, settings, endpoint_for(settings, transport))
     app.extensions["layout_cache"] = LayoutCache(max_entries=64)
-    loading.init_app(app)
     formatting.init_app(app)
     security.init_app(app)
     Compress(app)
     for blueprint in (pages.bp, raw.bp, fragments.bp):
         app.register_blueprint(blueprint)
-    errors.init_app(app)
+    errors.init_app(app, {fragments.bp.name: errors.FRAGMENT, raw.bp.name: errors.JSON})
     auth.init_app(app)
-    audit.init_app(app)
+    audit.init_app(app, (pages.bp.name, fragments.bp.name, raw.bp.name))
     return app
+
+
+def endpoint_for(settings: Settings, transport: httpx.BaseTransport | None) -> Endpoint:
+    """The configured runs API, or the built-in demo runs when RUNS_API_URL is unset."""
+    if settings.runs_api_url is None:
+        from viewer.demo import demo_endpoint
+
+        demo = demo_endpoint(settings)
+        return replace(demo, transport=transport) if transport is not None else demo
+    # With VIEWER_AUTH=token every call carries the person's own token, never the server's.
+    token = None if settings.auth_mode == "token" else settings.runs_api_token
+    return Endpoint(settings.runs_api_url, token, transport)

@@ -62,3 +62,26 @@ class UnexpectedAnswer(ViewerError):
     status_code = 502
     title = "The runs service sent an answer the viewer cannot read"
     retryable = True
+
+
+class AccessRefused(ViewerError):
+    """The viewer's own gate refused the request (no trusted identity, a domain not allowed,
+    a stale form)."""
+
+    def __init__(self, status_code: int, title: str, detail: str) -> None:
+        super().__init__(detail)
+        self.status_code = status_code
+        self.title = title
+
+
+class SignInRequired(ViewerError):
+    """The person must sign in (again): `reason` says why ("expired", "refused", "signed_out"
+    or None for a first visit); `forget_session` drops the session cookie with the answer."""
+
+    status_code = 401
+    title = "Sign-in required"
+
+    def __init__(self, detail: str, *, reason: str | None, forget_session: bool) -> None:
+        super().__init__(detail)
+        self.reason = reason
+        self.forget_session = forget_session

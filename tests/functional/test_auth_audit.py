@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable
 
 import pytest
-from flask import Flask, g
+from flask import Flask
 
 from tests.conftest import RecordingTransport
 from viewer.demo.api import DEMO_TOKEN
@@ -30,14 +30,19 @@ def audit_log(caplog: pytest.LogCaptureFixture) -> pytest.LogCaptureFixture:
 @pytest.mark.parametrize(
     ("path", "view", "steps", "status"),
     [
-        (f"/runs/{RUN}", "run_page", [], 200),
-        (f"/runs/{RUN}?node=swap", "run_page", ["swap"], 200),
-        (f"/_fragments/runs/{RUN}/steps/swap", "step_panel", ["swap"], 200),
-        (f"/_fragments/runs/{RUN}/steps?ids=swap,bridge", "step_panels", ["swap", "bridge"], 200),
-        (f"/runs/{RUN}.json", "raw_json", [], 200),
-        (f"/runs/{RUN}/steps/swap.json", "raw_step_json", ["swap"], 200),
-        ("/runs/run_missing", "run_page", [], 404),
-        (f"/_fragments/runs/{RUN}/steps/nope", "step_panel", ["nope"], 404),
+        (f"/runs/{RUN}", "pages.run_page", [], 200),
+        (f"/runs/{RUN}?node=swap", "pages.run_page", ["swap"], 200),
+        (f"/_fragments/runs/{RUN}/steps/swap", "fragments.step", ["swap"], 200),
+        (
+            f"/_fragments/runs/{RUN}/steps?ids=swap,bridge",
+            "fragments.steps",
+            ["swap", "bridge"],
+            200,
+        ),
+        (f"/runs/{RUN}.json", "raw.run_json", [], 200),
+        (f"/runs/{RUN}/steps/swap.json", "raw.step_json", ["swap"], 200),
+        ("/runs/run_missing", "pages.run_page", [], 404),
+        (f"/_fragments/runs/{RUN}/steps/nope", "fragments.step", ["nope"], 404),
     ],
 )
 def test_one_line_per_view(
@@ -70,14 +75,23 @@ def test_other_requests_are_not_audited(
     assert audit_lines(audit_log) == []
 
 
-def test_organization_comes_from_the_view(app: Flask, audit_log: pytest.LogCaptureFixture) -> None:
-    @app.before_request
-    def set_organization() -> None:
-        g.organization_id = "org_acme"
-
-    app.test_client().get(f"/runs/{RUN}")
+@pytest.mark.parametrize(
+    "path", [f"/runs/{RUN}", f"/runs/{RUN}.json", f"/runs/{RUN}/steps/swap.json"]
+)
+def test_organization_comes_from_the_run_read(
+    app: Flask, audit_log: pytest.LogCaptureFixture, path: str
+) -> None:
+    app.test_client().get(path)
     [line] = audit_lines(audit_log)
     assert line["organization_id"] == "org_acme"
+
+
+def test_a_new_route_of_an_audited_blueprint_is_audited(
+    app: Flask, audit_log: pytest.LogCaptureFixture
+) -> None:
+    app.add_url_rule("/runs/<run_id>/new", "pages.new_page", lambda run_id: "a new page")
+    app.test_client().get(f"/runs/{RUN}/new")
+    assert [line["view"] for line in audit_lines(audit_log)] == ["pages.new_page"]
 
 
 def test_proxy_mode_names_the_email(

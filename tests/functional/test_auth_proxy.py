@@ -196,3 +196,26 @@ def test_underscore_and_repeated_headers_on_real_servers(
     assert "boss@example.com" not in html
     if who:
         assert who in html
+
+
+@pytest.mark.parametrize(
+    ("path", "kind"),
+    [
+        (f"/runs/{RUN}", "text/html"),
+        (f"/runs/{RUN}.json", "application/json"),
+        (f"/runs/{RUN}/steps/swap.json", "application/json"),
+        (f"/_fragments/runs/{RUN}/steps/swap", "text/html"),
+    ],
+)
+def test_a_refusal_answers_in_the_kind_of_the_route(proxy_app: Flask, path: str, kind: str) -> None:
+    answer = proxy_app.test_client().get(path)
+    assert answer.status_code == 401
+    assert answer.mimetype == kind
+    body = answer.get_data(as_text=True)
+    if kind == "application/json":
+        assert answer.get_json()["code"] == 401
+    elif path.startswith("/_fragments/"):
+        assert "<html" not in body
+        assert 'class="error-panel' in body
+    else:
+        assert "<html" in body

@@ -379,8 +379,11 @@ def test_refused_token_on_a_fragment(browser: FlaskClient) -> None:
 def test_refused_token_on_raw_json(browser: FlaskClient) -> None:
     sign_in(browser, token="not-the-demo-token")
     answer = browser.get(f"/runs/{RUN}.json")
-    assert answer.status_code == 302
-    assert query_of(answer.headers["Location"])["reason"] == ["refused"]
+    assert answer.status_code == 401
+    assert answer.mimetype == "application/json"
+    body = answer.get_json()
+    assert query_of(body["signInUrl"]) == {"next": [f"/runs/{RUN}.json"], "reason": ["refused"]}
+    assert browser.get_cookie("viewer_session") is None
 
 
 def test_forbidden_run_does_not_sign_out(

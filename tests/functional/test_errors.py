@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 import pytest
 from flask import Flask
+from flask.testing import FlaskClient
 
 from tests.conftest import RecordingTransport, envelope
 from tests.support.servers import Reply, ScriptedUpstream, free_port
@@ -194,3 +195,9 @@ def test_a_bug_is_a_readable_500_without_traceback(
     assert "secret internals" not in html
     assert "Traceback" not in html
     assert "secret internals" in caplog.text, "the error is logged, not swallowed"
+
+
+def test_an_unknown_fragment_address_answers_a_fragment(client: FlaskClient) -> None:
+    answer = client.get("/_fragments/no/such/thing")
+    assert answer.status_code == 404
+    assert "<html" not in answer.get_data(as_text=True)

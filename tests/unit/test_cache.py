@@ -77,18 +77,3 @@ def test_zero_ttl_is_not_stored() -> None:
     cache: SingleFlightCache[int] = SingleFlightCache(100)
     cache.get("k", lambda: Sized(1, ttl=0, size=1))
     assert len(cache) == 0
-
-
-def test_an_answer_is_parsed_once_however_many_read_it() -> None:
-    from viewer.runs.upstream import RunAnswer
-    from viewer.web.loading import ParsedRuns
-
-    parsed = ParsedRuns(max_entries=2)
-    answer = RunAnswer({"id": "run_1", "status": "running"}, "req-1")
-    first = parsed.run_of(answer, "run_1")
-    assert parsed.run_of(answer, "run_1") is first
-    fresh = RunAnswer({"id": "run_1", "status": "success"}, "req-2")
-    assert parsed.run_of(fresh, "run_1").status.key == "success"
-    for n in range(3):
-        parsed.run_of(RunAnswer({"id": "run_1"}, f"req-x{n}"), "run_1")
-    assert len(parsed) == 2, "bounded"

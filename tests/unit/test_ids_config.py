@@ -6,8 +6,8 @@ import pytest
 
 from viewer.config import ConfigError, Settings
 from viewer.errors import InvalidId
+from viewer.links import is_local_path, safe_link
 from viewer.runs.ids import check_step_ids, run_id_from_text
-from viewer.web.links import is_local_path, safe_link
 
 
 @pytest.mark.parametrize(

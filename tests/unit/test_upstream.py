@@ -19,7 +19,6 @@ from viewer.errors import (
     UpstreamTimeout,
     UpstreamUnavailable,
 )
-from viewer.runs.cache import SingleFlightCache
 from viewer.runs.upstream import RetryPolicy, RunsApi
 
 TOKEN = "secret-token-abc123456"
@@ -34,12 +33,9 @@ def make_api(
     )
     return RunsApi(
         client,
-        SingleFlightCache(1 << 20),
         token=TOKEN,
         retry=RetryPolicy(attempts=attempts, deadline=5.0, base_delay=0.01, max_delay=0.02),
         max_body_bytes=max_bytes,
-        live_ttl=0,
-        final_ttl=0,
     )
 
 
@@ -170,12 +166,9 @@ def test_trickling_answer_hits_the_total_deadline(scripted: ScriptedUpstream) ->
     client = httpx.Client(base_url=scripted.url, timeout=httpx.Timeout(1.0))
     api = RunsApi(
         client,
-        SingleFlightCache(1 << 20),
         token=TOKEN,
         retry=RetryPolicy(attempts=1, deadline=0.5),
         max_body_bytes=1 << 20,
-        live_ttl=0,
-        final_ttl=0,
     )
     with pytest.raises(UpstreamTimeout):
         api.get_run("run_1")

@@ -1,7 +1,8 @@
 """Who may see a run: no sign-in, a trusted sign-in proxy, or each person's own runs API token.
 
 VIEWER_AUTH picks the mode. Every request passes `gate.check_request` first, which sets
-`g.identity` (and, in token mode, `g.credential`, the token upstream calls use).
+`g.identity` (and, in token mode, `g.credential`, the token upstream calls use), or raises a
+typed error that the app's one error handler answers.
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ from flask import Flask
 
 from viewer.auth import csrf, gate, views
 from viewer.auth.state import AuthState
-from viewer.errors import NotAuthorized
 
 
 def init_app(app: Flask) -> None:
@@ -19,5 +19,4 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(views.bp)
     app.before_request(gate.check_request)
     app.after_request(csrf.store_new_nonce)
-    app.register_error_handler(NotAuthorized, gate.handle_not_authorized)
     app.jinja_env.globals["csrf_token"] = csrf.csrf_token

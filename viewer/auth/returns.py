@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 from flask import request, url_for
 from werkzeug.urls import iri_to_uri
 
-from viewer.web.links import is_local_path
+from viewer.links import is_local_path
 
 SIGN_IN_PATHS = frozenset({"/signin", "/signout"})
 

@@ -10,11 +10,12 @@ from werkzeug.wrappers import Response
 
 from viewer import security
 from viewer.auth.csrf import CSRF_FIELD, csrf_ok
-from viewer.auth.gate import REASONS, refuse
-from viewer.auth.identity import Refusal, token_identity
+from viewer.auth.gate import REASONS
+from viewer.auth.identity import token_identity
 from viewer.auth.returns import local_next
 from viewer.auth.session import MAX_TOKEN_LENGTH, MIN_TOKEN_LENGTH, SESSION_COOKIE, clean_token
 from viewer.auth.state import auth_state
+from viewer.errors import AccessRefused
 
 bp = Blueprint("auth", __name__)
 log = logging.getLogger("viewer.auth")
@@ -70,8 +71,8 @@ def signin_post() -> Response:
 def signout() -> Response:
     _token_mode_only()
     if not csrf_ok(request.form.get(CSRF_FIELD)):
-        return refuse(
-            Refusal(400, "Sign-out failed", "The page was too old. Reload it and sign out again.")
+        raise AccessRefused(
+            400, "Sign-out failed", "The page was too old. Reload it and sign out again."
         )
     response = redirect(url_for("auth.signin", reason="signed_out"), 303)
     security.delete_cookie(response, SESSION_COOKIE)

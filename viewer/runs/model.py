@@ -71,6 +71,7 @@ class StepDefinition:
     type: str | None
     config: dict[str, Any]
     children: list[str]
+    raw: dict[str, Any] = field(repr=False, default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -164,6 +165,7 @@ class Run:
             children=[c for c in children if isinstance(c, str)]
             if isinstance(children, list)
             else [],
+            raw=node,
         )
 
     def step(self, step_id: str) -> StepState | None:

@@ -8,14 +8,12 @@ import logging
 import random
 import time
 import uuid
-import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
 import httpx
-from flask import Flask, current_app
 
 from viewer.config import Settings
 from viewer.errors import (
@@ -26,21 +24,22 @@ from viewer.errors import (
     UpstreamUnavailable,
     ViewerError,
 )
-from viewer.runs.cache import SingleFlightCache, Sized
 from viewer.runs.ids import check_run_id, check_step_ids
 
 log = logging.getLogger("viewer.upstream")
 
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
-LIVE_STATUSES = frozenset({"running", "waiting"})
 
 
 @dataclass(frozen=True)
 class RunAnswer:
-    """The run object (the envelope's `data`) and the upstream's requestId for it."""
+    """The run object (the envelope's `data`), the upstream's requestId for it, and the size and
+    digest of the body it came in (what caches bound and key parsed models by)."""
 
     data: dict[str, Any]
     request_id: str | None
+    size: int = 0
+    digest: str = ""
 
 
 @dataclass(frozen=True)
@@ -52,27 +51,22 @@ class RetryPolicy:
 
 
 class RunsApi:
-    """Read runs from the upstream `GET /v1/runs/{id}`, coalesced and briefly cached."""
+    """Read runs from the upstream `GET /v1/runs/{id}`: one call, retried, never cached here
+    (the runs service in `viewer.runs.service` coalesces and caches)."""
 
     def __init__(
         self,
         client: httpx.Client,
-        cache: SingleFlightCache[RunAnswer],
         *,
         token: str | None,
         retry: RetryPolicy,
         max_body_bytes: int,
-        live_ttl: float,
-        final_ttl: float,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.client = client
-        self.cache = cache
         self.token = token
         self.retry = retry
         self.max_body_bytes = max_body_bytes
-        self.live_ttl = live_ttl
-        self.final_ttl = final_ttl
         self.sleep = sleep
 
     def get_run(
@@ -90,11 +84,13 @@ class RunsApi:
             params["summary"] = "true"
         if node_ids is not None:
             params["nodeIds"] = ",".join(check_step_ids(node_ids))
-        token = credential or self.token
-        key = (_fingerprint(token), run_id, tuple(sorted(params.items())))
-        return self.cache.get(key, lambda: self._fetch(run_id, params, token))
+        return self._fetch(run_id, params, credential or self.token)
 
-    def _fetch(self, run_id: str, params: dict[str, str], token: str | None) -> Sized[RunAnswer]:
+    def credential_key(self, credential: str | None) -> str:
+        """Tells the credentials a call would use apart, without keeping the token itself."""
+        return hashlib.sha256((credential or self.token or "").encode()).hexdigest()[:32]
+
+    def _fetch(self, run_id: str, params: dict[str, str], token: str | None) -> RunAnswer:
         path = f"/v1/runs/{quote(run_id, safe='')}"
         headers = {"Accept": "application/json"}
         if token:
@@ -127,8 +123,9 @@ class RunsApi:
                 upstream_id = _request_id(envelope, header_id)
                 self._log(run_id, params, request_id, upstream_id, status, started)
                 if status not in RETRY_STATUSES:
-                    answer = _read_answer(status, envelope, upstream_id, run_id)
-                    return Sized(answer, self._ttl(answer), len(body))
+                    data = _read_data(status, envelope, upstream_id, run_id)
+                    digest = hashlib.sha256(body).hexdigest()[:32]
+                    return RunAnswer(data, upstream_id, size=len(body), digest=digest)
                 failure = _status_error(status, upstream_id)
             if not self._may_retry(attempt, started):
                 raise failure
@@ -168,11 +165,6 @@ class RunsApi:
         remaining = self.retry.deadline - (time.monotonic() - started)
         return max(0.0, min(random.uniform(0, ceiling), remaining))  # noqa: S311
 
-    def _ttl(self, answer: RunAnswer) -> float:
-        status = answer.data.get("status")
-        final = isinstance(status, str) and status and status not in LIVE_STATUSES
-        return self.final_ttl if final else self.live_ttl
-
     def _log(
         self,
         run_id: str,
@@ -191,11 +183,6 @@ class RunsApi:
             outcome,
             (time.monotonic() - started) * 1000,
         )
-
-
-def _fingerprint(token: str | None) -> str:
-    """A cache key part that tells credentials apart without keeping the token itself."""
-    return hashlib.sha256((token or "").encode()).hexdigest()[:32]
 
 
 def _too_large(limit: int, upstream_id: str | None) -> UnexpectedAnswer:
@@ -240,10 +227,10 @@ def _status_error(status: int, request_id: str | None) -> ViewerError:
     )
 
 
-def _read_answer(
+def _read_data(
     status: int, envelope: dict[str, Any] | None, request_id: str | None, run_id: str
-) -> RunAnswer:
-    """Turn a final answer into a RunAnswer or the typed error it stands for."""
+) -> dict[str, Any]:
+    """The run object of a final answer, or the typed error the answer stands for."""
     if status == 404:
         raise RunNotFound(
             f"There is no run with the id “{run_id}”, or it has been deleted.",
@@ -262,24 +249,26 @@ def _read_answer(
         raise UnexpectedAnswer(
             "The runs service answered without the run in its `data` field.", request_id=request_id
         )
-    return RunAnswer(data=data, request_id=request_id)
+    return data
 
 
-def runs_api_for(settings: Settings, transport: httpx.BaseTransport | None = None) -> RunsApi:
-    """The RunsApi for these settings: the configured upstream, or the built-in demo runs."""
-    base_url = settings.runs_api_url
-    # With VIEWER_AUTH=token every call carries the person's own token, never the server's.
-    token = None if settings.auth_mode == "token" else settings.runs_api_token
-    if base_url is None:
-        from viewer.demo.api import DEMO_TOKEN, create_demo_api
+@dataclass(frozen=True)
+class Endpoint:
+    """Where the runs API is: its base URL, the server's token, and optionally a transport that
+    replaces the network (the built-in demo runs, tests). `listed_runs` are runs to offer on the
+    home page (the demo's)."""
 
-        base_url, token = "http://demo-runs.invalid", DEMO_TOKEN
-        transport = transport or httpx.WSGITransport(
-            app=create_demo_api(token=DEMO_TOKEN, running_seconds=settings.demo_running_seconds)
-        )
+    base_url: str
+    token: str | None
+    transport: httpx.BaseTransport | None = None
+    listed_runs: tuple[str, ...] = ()
+
+
+def runs_api_for(settings: Settings, endpoint: Endpoint) -> RunsApi:
+    """The RunsApi for these settings, on one pooled httpx.Client with every timeout set."""
     client = httpx.Client(
-        base_url=base_url,
-        transport=transport,
+        base_url=endpoint.base_url,
+        transport=endpoint.transport,
         timeout=httpx.Timeout(
             connect=settings.connect_timeout, read=settings.read_timeout, write=5.0, pool=5.0
         ),
@@ -289,22 +278,7 @@ def runs_api_for(settings: Settings, transport: httpx.BaseTransport | None = Non
     )
     return RunsApi(
         client,
-        SingleFlightCache(settings.cache_max_bytes),
-        token=token,
+        token=endpoint.token,
         retry=RetryPolicy(attempts=settings.retry_attempts, deadline=settings.retry_deadline),
         max_body_bytes=settings.max_body_bytes,
-        live_ttl=settings.cache_live_seconds,
-        final_ttl=settings.cache_final_seconds,
     )
-
-
-def init_app(app: Flask, settings: Settings, transport: httpx.BaseTransport | None = None) -> None:
-    """Give the app one RunsApi (one connection pool), closed when the app is collected."""
-    api = runs_api_for(settings, transport)
-    app.extensions["runs_api"] = api
-    weakref.finalize(app, api.client.close)
-
-
-def runs_api() -> RunsApi:
-    """The RunsApi of the current app."""
-    return current_app.extensions["runs_api"]

@@ -2,44 +2,50 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, abort, render_template, request
 
-from viewer.runs.ids import check_run_id, check_step_id, check_step_ids
-from viewer.web.loading import load_run
-from viewer.web.steps import load_panels, run_graph, run_page_view
+from viewer.runs.ids import check_step_id, check_step_ids
+from viewer.web.audit import not_audited
+from viewer.web.loading import read_run
+from viewer.web.steps import box_choices, load_panels, run_graph, run_page_view
 
 bp = Blueprint("fragments", __name__, url_prefix="/_fragments")
 
 
 @bp.get("/runs/<run_id>/graph")
+@not_audited("loaded by the run page, whose view is audited")
 def graph(run_id: str) -> str:
     """The diagram and list of steps, with the failure summary sent alongside."""
-    check_run_id(run_id)
-    run, _ = load_run(run_id)
-    return render_template("_graph_fragment.html", graph=run_graph(run), run=run, run_id=run.id)
+    run = read_run(run_id).run
+    graph = run_graph(run, *box_choices(request.args))
+    return render_template("_graph_fragment.html", graph=graph, run=run, run_id=run.id)
 
 
 @bp.get("/runs/<run_id>/steps/<step_id>")
 def step(run_id: str, step_id: str) -> str:
     """One step's panel, fetched with `nodeIds=<step_id>` only."""
-    check_run_id(run_id)
-    check_step_id(step_id)
-    _, panels = load_panels(run_id, [step_id])
+    panels = load_panels(run_id, [check_step_id(step_id)])
     return render_template("_step_panels.html", panels=panels)
 
 
 @bp.get("/runs/<run_id>/steps")
 def steps(run_id: str) -> str:
     """Several step panels (e.g. every failed step) from one upstream call."""
-    check_run_id(run_id)
     wanted = check_step_ids([part for part in request.args.get("ids", "").split(",") if part])
-    _, panels = load_panels(run_id, wanted)
+    panels = load_panels(run_id, wanted)
     return render_template("_step_panels.html", panels=panels)
 
 
 @bp.get("/runs/<run_id>/live")
+@not_audited("polled every few seconds by the run page, whose view is audited")
 def live(run_id: str) -> str:
     """The refreshed status header and step statuses of a run still moving."""
-    check_run_id(run_id)
-    run, request_id = load_run(run_id)
-    return render_template("_live_update.html", page=run_page_view(run, request_id))
+    read = read_run(run_id)
+    return render_template("_live_update.html", page=run_page_view(read.run, read.request_id))
+
+
+@bp.get("/<path:unknown>")
+@not_audited("shows no run data")
+def not_found(unknown: str) -> str:
+    """Any other address under the prefix is a missing fragment, answered as a fragment."""
+    abort(404)

@@ -7,15 +7,18 @@ from werkzeug.wrappers import Response
 
 from viewer.errors import InvalidId, ViewerError
 from viewer.runs.ids import check_run_id, check_step_id, run_id_from_text
+from viewer.runs.service import FULL, SUMMARY, runs
+from viewer.web.audit import not_audited
 from viewer.web.errors import error_view
-from viewer.web.loading import load_run
-from viewer.web.steps import load_panels, run_graph, run_page_view
+from viewer.web.loading import read_run
+from viewer.web.steps import box_choices, load_panels, run_graph, run_page_view
 from viewer.web.viewmodels import RunRow, run_row
 
 bp = Blueprint("pages", __name__)
 
 
 @bp.get("/")
+@not_audited("lists the demo runs' summaries, never a person's run")
 def index() -> Response | str | tuple[str, int]:
     """Open a run by id or link; in demo mode, list the demo runs."""
     wanted = request.args.get("run", "").strip()
@@ -29,15 +32,11 @@ def index() -> Response | str | tuple[str, int]:
 
 
 def demo_rows() -> list[RunRow]:
-    """The demo runs, read through the same client as any run (empty outside demo mode)."""
-    if not current_app.config["VIEWER_SETTINGS"].demo_mode:
-        return []
-    from viewer.demo.api import DEMO_RUN_IDS
-
+    """The runs the upstream offers to list (the demo's), read like any run."""
     rows = []
-    for run_id in DEMO_RUN_IDS:
+    for run_id in runs().listed_runs:
         try:
-            run, _ = load_run(run_id, summary=True)
+            run = read_run(run_id, SUMMARY).run
         except ViewerError as error:
             current_app.logger.warning("demo run %s could not be read: %s", run_id, error)
             continue
@@ -54,13 +53,13 @@ def run_page(run_id: str) -> tuple[str, int]:
     if selected is not None:
         check_step_id(selected)
     drawn_on_server = request.args.get("steps") == "all"
-    run, request_id = load_run(run_id, summary=not drawn_on_server)
-    page = run_page_view(run, request_id, selected)
-    graph = run_graph(run) if drawn_on_server else None
+    read = read_run(run_id, FULL if drawn_on_server else SUMMARY)
+    page = run_page_view(read.run, read.request_id, selected)
+    graph = run_graph(read.run, *box_choices(request.args)) if drawn_on_server else None
     panels, panel_error, status = [], None, 200
     if selected is not None:
         try:
-            _, panels = load_panels(run_id, [selected])
+            panels = load_panels(run_id, [selected])
         except ViewerError as error:
             panel_error, status = error_view(error), error.status_code
     body = render_template(

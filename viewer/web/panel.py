@@ -9,12 +9,12 @@ from datetime import datetime
 from typing import Any
 
 from viewer.errors import StepNotFound
+from viewer.links import safe_link
 from viewer.runs.chains import Chain, chain_for
 from viewer.runs.model import Moment, Run, StepError
 from viewer.runs.status import Status, status_of
 from viewer.runs.text import CONTROL_CHARACTERS
 from viewer.web.jsontree import Tree, build_tree, visible_text
-from viewer.web.links import safe_link
 
 TX_HASH = re.compile(r"0x[0-9a-fA-F]{64}")
 MAX_COPY = 50_000  # characters of JSON a copy button carries; past it, the raw JSON link

@@ -1,4 +1,5 @@
-"""Raw data: the run as JSON, secrets redacted, to view or download."""
+"""Raw data: the run as JSON, secrets redacted (at the boundary, like everything), to view or
+download."""
 
 from __future__ import annotations
 
@@ -6,9 +7,9 @@ import json
 
 from flask import Blueprint, Response, request
 
-from viewer.runs.ids import check_run_id, check_step_id
-from viewer.runs.redact import redact_value
-from viewer.web.loading import fetch_answer
+from viewer.runs.ids import check_step_id
+from viewer.runs.service import FULL, What
+from viewer.web.loading import read_run
 
 bp = Blueprint("raw", __name__)
 
@@ -16,36 +17,28 @@ bp = Blueprint("raw", __name__)
 @bp.get("/runs/<run_id>.json")
 def run_json(run_id: str) -> Response:
     """The whole run (definition and state) as the upstream sent it, with secrets redacted."""
-    check_run_id(run_id)
-    answer = fetch_answer(run_id)
+    read = read_run(run_id, FULL)
     body = json.dumps(
-        {"requestId": answer.request_id, "data": redact_value(answer.data)},
-        indent=2,
-        ensure_ascii=False,
+        {"requestId": read.request_id, "data": read.run.data}, indent=2, ensure_ascii=False
     )
     response = Response(body, mimetype="application/json")
     if request.args.get("download"):
-        response.headers["Content-Disposition"] = f'attachment; filename="run-{run_id}.json"'
+        response.headers["Content-Disposition"] = f'attachment; filename="run-{read.run.id}.json"'
     return response
 
 
 @bp.get("/runs/<run_id>/steps/<step_id>.json")
 def step_json(run_id: str, step_id: str) -> Response:
     """One step's definition and state (fetched with `nodeIds=<step_id>`), secrets redacted."""
-    check_run_id(run_id)
-    check_step_id(step_id)
-    answer = fetch_answer(run_id, node_ids=[step_id])
-    data = redact_value(answer.data)
-    definition = data.get("workflowDefinition")
-    nodes = definition.get("nodes") if isinstance(definition, dict) else None
-    state = data.get("executionState")
-    if isinstance(state, dict) and isinstance(state.get("nodes"), dict):
-        state = state["nodes"]
+    step_id = check_step_id(step_id)
+    read = read_run(run_id, What.steps([step_id]))
+    definition = read.run.step_definition(step_id)
+    state = read.run.step(step_id)
     body = {
-        "requestId": answer.request_id,
-        "runId": run_id,
+        "requestId": read.request_id,
+        "runId": read.run.id,
         "stepId": step_id,
-        "definition": nodes.get(step_id) if isinstance(nodes, dict) else None,
-        "state": state.get(step_id) if isinstance(state, dict) else None,
+        "definition": definition.raw if definition else None,
+        "state": state.raw if state else None,
     }
     return Response(json.dumps(body, indent=2, ensure_ascii=False), mimetype="application/json")

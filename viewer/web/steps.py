@@ -2,23 +2,32 @@
 
 from __future__ import annotations
 
-from flask import current_app, request
+from flask import current_app
+from werkzeug.datastructures import MultiDict
 
 from viewer.graph.view import GraphView, graph_view
 from viewer.runs.ids import check_step_id
 from viewer.runs.model import Run
+from viewer.runs.service import What
 from viewer.web.formatting import duration_between, format_number
-from viewer.web.loading import load_run
+from viewer.web.loading import read_run
 from viewer.web.panel import StepPanel, step_panel
 from viewer.web.viewmodels import RunPage, utc_now
 
 
-def run_graph(run: Run) -> GraphView:
-    """The graph of a run loaded in full (definition and execution state)."""
+def box_choices(args: MultiDict[str, str]) -> tuple[frozenset[str], frozenset[str]]:
+    """The boxes a person expanded and collapsed, from the address's `expand`/`collapse`."""
     expanded, collapsed = (
-        frozenset(check_step_id(step) for step in request.args.getlist(name) if step)
+        frozenset(check_step_id(step) for step in args.getlist(name) if step)
         for name in ("expand", "collapse")
     )
+    return expanded, collapsed
+
+
+def run_graph(
+    run: Run, expanded: frozenset[str] = frozenset(), collapsed: frozenset[str] = frozenset()
+) -> GraphView:
+    """The graph of a run read in full (definition and execution state)."""
     return graph_view(
         run_id=run.id,
         workflow_id=run.workflow_id,
@@ -38,11 +47,11 @@ def run_graph(run: Run) -> GraphView:
     )
 
 
-def load_panels(run_id: str, step_ids: list[str]) -> tuple[Run, list[StepPanel]]:
+def load_panels(run_id: str, step_ids: list[str]) -> list[StepPanel]:
     """Step panels for these steps, from one upstream call with `nodeIds` set to exactly them."""
-    run, _ = load_run(run_id, node_ids=step_ids)
+    run = read_run(run_id, What.steps(step_ids)).run
     now = utc_now()
-    return run, [step_panel(run, step_id, now) for step_id in step_ids]
+    return [step_panel(run, step_id, now) for step_id in step_ids]
 
 
 def run_page_view(run: Run, request_id: str | None, selected_step: str | None = None) -> RunPage:

@@ -1,0 +1,159 @@
+"""The runs service: the one way to read a run. Fetch, redact once, cache, parse once.
+
+Views ask `RunsService.get(run_id, what, credential)` and get a `RunRead`: the parsed `Run` and
+the upstream requestId. Underneath, concurrent reads of the same (credential, run, what) share
+one upstream call, answers are redacted before anything keeps them, and the parsed model of a
+cached answer is kept by a stable key (the cache key and the digest of the answer's body), so
+it survives a cache that hands back copies (a shared one) and is built once for all viewers.
+"""
+
+from __future__ import annotations
+
+import threading
+import weakref
+from collections import OrderedDict
+from collections.abc import Hashable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Flask, current_app
+
+from viewer.config import Settings
+from viewer.runs.cache import SingleFlightCache, Sized
+from viewer.runs.ids import check_run_id, check_step_ids
+from viewer.runs.model import Run
+from viewer.runs.redact import redact_value
+from viewer.runs.status import status_of
+from viewer.runs.upstream import Endpoint, RunAnswer, RunsApi, runs_api_for
+
+PARSED_RUNS_KEPT = 32
+
+
+@dataclass(frozen=True)
+class What:
+    """Which part of a run to read: the summary, the whole run, or the state of some steps."""
+
+    summary: bool = False
+    step_ids: tuple[str, ...] | None = None
+
+    @classmethod
+    def steps(cls, step_ids: Iterable[str]) -> What:
+        return cls(step_ids=tuple(check_step_ids(list(step_ids))))
+
+    def params(self) -> tuple[tuple[str, str], ...]:
+        """The query parameters this read sends upstream, in a stable order."""
+        params = []
+        if self.step_ids is not None:
+            params.append(("nodeIds", ",".join(self.step_ids)))
+        if self.summary:
+            params.append(("summary", "true"))
+        return tuple(params)
+
+
+SUMMARY = What(summary=True)
+FULL = What()
+
+
+@dataclass(frozen=True)
+class RunRead:
+    """A run as read for one request: the model and the upstream requestId that fetched it."""
+
+    run: Run
+    request_id: str | None
+    what: What
+
+
+class ParsedRuns:
+    """Run models of recent answers, keyed by a stable key: (cache key, body digest)."""
+
+    def __init__(self, max_entries: int = PARSED_RUNS_KEPT) -> None:
+        self.max_entries = max_entries
+        self._lock = threading.Lock()
+        self._runs: OrderedDict[Hashable, Run] = OrderedDict()
+
+    def run_of(self, key: Hashable, answer: RunAnswer, run_id: str) -> Run:
+        memo_key = (key, answer.digest)
+        with self._lock:
+            run = self._runs.get(memo_key)
+            if run is not None:
+                self._runs.move_to_end(memo_key)
+                return run
+        run = Run.from_payload(answer.data, run_id)
+        with self._lock:
+            self._runs[memo_key] = run
+            while len(self._runs) > self.max_entries:
+                self._runs.popitem(last=False)
+        return run
+
+    def __len__(self) -> int:
+        return len(self._runs)
+
+
+class RunsService:
+    """Read runs through the client: coalesced, redacted once, cached briefly, parsed once."""
+
+    def __init__(
+        self,
+        api: RunsApi,
+        cache: SingleFlightCache[RunAnswer],
+        *,
+        live_ttl: float,
+        final_ttl: float,
+        listed_runs: tuple[str, ...] = (),
+    ) -> None:
+        self.api = api
+        self.cache = cache
+        self.parsed = ParsedRuns()
+        self.live_ttl = live_ttl
+        self.final_ttl = final_ttl
+        self.listed_runs = listed_runs
+
+    def get(self, run_id: str, what: What = FULL, credential: str | None = None) -> RunRead:
+        """The run as a model; `credential` replaces the server's token (a person's own)."""
+        key, answer = self._read(run_id, what, credential)
+        return RunRead(self.parsed.run_of(key, answer, run_id), answer.request_id, what)
+
+    def _read(self, run_id: str, what: What, credential: str | None) -> tuple[Hashable, RunAnswer]:
+        run_id = check_run_id(run_id)
+        key = (self.api.credential_key(credential), run_id, what.params())
+        answer = self.cache.get(key, lambda: self._fetch(run_id, what, credential))
+        return key, answer
+
+    def _fetch(self, run_id: str, what: What, credential: str | None) -> Sized[RunAnswer]:
+        fetched = self.api.get_run(
+            run_id,
+            summary=what.summary,
+            node_ids=list(what.step_ids) if what.step_ids is not None else None,
+            credential=credential,
+        )
+        answer = RunAnswer(
+            redact_payload(fetched.data), fetched.request_id, fetched.size, fetched.digest
+        )
+        return Sized(answer, self._ttl(answer.data), answer.size)
+
+    def _ttl(self, data: dict[str, Any]) -> float:
+        """Answers for runs still moving are shared briefly; finished ones are kept longer."""
+        return self.final_ttl if status_of(data.get("status")).final else self.live_ttl
+
+
+def redact_payload(data: dict[str, Any]) -> dict[str, Any]:
+    """Secrets out of the whole answer, once, before anything keeps it."""
+    return redact_value(data)
+
+
+def init_app(app: Flask, settings: Settings, endpoint: Endpoint) -> None:
+    """Give the app one runs service (one connection pool), closed with the app."""
+    api = runs_api_for(settings, endpoint)
+    app.extensions["runs"] = RunsService(
+        api,
+        SingleFlightCache(settings.cache_max_bytes),
+        live_ttl=settings.cache_live_seconds,
+        final_ttl=settings.cache_final_seconds,
+        listed_runs=endpoint.listed_runs,
+    )
+    weakref.finalize(app, api.client.close)
+
+
+def runs() -> RunsService:
+    """The runs service of the current app."""
+    return current_app.extensions["runs"]
