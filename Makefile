@@ -6,17 +6,18 @@ PY := $(VENV)/bin/python
 RUN_STAMP := $(VENV)/.run-installed
 DEV_STAMP := $(VENV)/.dev-installed
 CHROMIUM := /usr/bin/chromium
+REDIS_SERVER := /usr/bin/redis-server
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test setup lint format chromium bench demo-api htmx-check clean
+.PHONY: run test setup lint format chromium redis-server bench demo-api htmx-check clean
 
 run: $(RUN_STAMP)  ## start the viewer on http://127.0.0.1:8000 (demo runs unless RUNS_API_URL is set)
 	$(PY) -m viewer
 
-test: $(DEV_STAMP) chromium lint  ## lint, then every test, browser tests included
+test: $(DEV_STAMP) chromium redis-server lint  ## lint, then every test, browser tests included
 	$(PY) -m pytest
 
-setup: $(DEV_STAMP) chromium
+setup: $(DEV_STAMP) chromium redis-server
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +36,13 @@ chromium:  ## Debian's Chromium for the browser tests (never a downloaded browse
 	  echo "Installing Debian's chromium with apt-get"; \
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; \
+	fi
+
+redis-server:  ## Debian's redis-server for the shared-state tests (each test starts its own)
+	@if [ ! -x $(REDIS_SERVER) ]; then \
+	  echo "Installing Debian's redis-server with apt-get"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq redis-server >/dev/null; \
 	fi
 
 lint: $(DEV_STAMP)

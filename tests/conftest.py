@@ -12,6 +12,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from tests.support.redis import RedisServer
 from tests.support.servers import ScriptedUpstream, serve_wsgi
 from viewer import create_app
 from viewer.config import Settings
@@ -80,6 +81,16 @@ def client(app: Flask) -> FlaskClient:
 def scripted() -> Iterator[ScriptedUpstream]:
     with ScriptedUpstream() as server:
         yield server
+
+
+@pytest.fixture
+def redis_server() -> Iterator[RedisServer]:
+    """Debian's redis-server, started for this test alone on a free loopback port."""
+    server = RedisServer().start()
+    try:
+        yield server
+    finally:
+        server.close()
 
 
 @pytest.fixture

@@ -11,6 +11,8 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 AUTH_MODES = ("none", "proxy", "token")
+REDIS_SCHEMES = ("redis", "rediss", "unix")
+MIN_SECRET_KEY_LENGTH = 32
 
 
 class ConfigError(ValueError):
@@ -44,6 +46,10 @@ class Settings:
     session_hours: float = 12.0
     behind_https: bool = False
     demo_running_seconds: float = 90.0
+    redis_url: str | None = field(default=None, repr=False)
+    upstream_concurrency: int = 32
+    breaker_failures: int = 5
+    breaker_seconds: float = 30.0
 
     @property
     def demo_mode(self) -> bool:
@@ -54,6 +60,7 @@ class Settings:
         """Read and validate every setting; raise ConfigError naming the first bad one."""
         env = os.environ if environ is None else environ
         reader = _Reader(env)
+        auth_mode = reader.choice("VIEWER_AUTH", AUTH_MODES, "none")
         settings = cls(
             runs_api_url=reader.url("RUNS_API_URL"),
             runs_api_token=reader.text("RUNS_API_TOKEN"),
@@ -79,15 +86,23 @@ class Settings:
             timezone=reader.timezone("VIEWER_TIMEZONE", "UTC"),
             host=reader.text("VIEWER_HOST") or "127.0.0.1",
             port=int(reader.number("VIEWER_PORT", 8000, low=1, high=65535, whole=True)),
-            auth_mode=reader.choice("VIEWER_AUTH", AUTH_MODES, "none"),
+            auth_mode=auth_mode,
             allow_public_without_auth=reader.flag("VIEWER_ALLOW_PUBLIC_WITHOUT_AUTH"),
-            secret_key=reader.text("VIEWER_SECRET_KEY") or secrets.token_urlsafe(32),
+            secret_key=reader.secret_key("VIEWER_SECRET_KEY", required=auth_mode != "none"),
             proxy_header=reader.text("VIEWER_PROXY_HEADER") or "X-Auth-Request-Email",
             trusted_proxies=reader.networks("VIEWER_TRUSTED_PROXIES", ("127.0.0.1/32", "::1/128")),
             allowed_email_domains=reader.words("VIEWER_ALLOWED_EMAIL_DOMAINS"),
             session_hours=reader.number("VIEWER_SESSION_HOURS", 12.0, low=0.1, high=168),
             behind_https=reader.flag("VIEWER_BEHIND_HTTPS"),
             demo_running_seconds=reader.number("DEMO_RUNNING_SECONDS", 90.0, low=1, high=86400),
+            redis_url=reader.redis_url("VIEWER_REDIS_URL"),
+            upstream_concurrency=int(
+                reader.number("VIEWER_UPSTREAM_CONCURRENCY", 32, low=1, high=1024, whole=True)
+            ),
+            breaker_failures=int(
+                reader.number("VIEWER_BREAKER_FAILURES", 5, low=0, high=1000, whole=True)
+            ),
+            breaker_seconds=reader.number("VIEWER_BREAKER_SECONDS", 30.0, low=1, high=3600),
         )
         settings.check()
         return settings
@@ -132,6 +147,37 @@ class _Reader:
         if parts.username or parts.password or parts.query or parts.fragment:
             raise ConfigError(f"{name} must be a plain base URL, without credentials or query")
         return value.rstrip("/")
+
+    def secret_key(self, name: str, *, required: bool) -> str:
+        """The configured key; a random one (per start) only where nothing depends on it."""
+        value = self.text(name)
+        if value is None and not required:
+            return secrets.token_urlsafe(32)
+        if value is None:
+            raise ConfigError(
+                f"{name} is not set, but VIEWER_AUTH is not none: sign-ins and forms are sealed "
+                "with this key, and every worker and instance must share it. Set it to the same "
+                f"random value of at least {MIN_SECRET_KEY_LENGTH} characters everywhere, e.g. "
+                "the output of: python -c 'import secrets; print(secrets.token_urlsafe(32))'"
+            )
+        if len(value) < MIN_SECRET_KEY_LENGTH:
+            raise ConfigError(
+                f"{name} is too short ({len(value)} characters): use a random value of at least "
+                f"{MIN_SECRET_KEY_LENGTH} characters"
+            )
+        return value
+
+    def redis_url(self, name: str) -> str | None:
+        value = self.text(name)
+        if value is None:
+            return None
+        parts = urlsplit(value)
+        if parts.scheme not in REDIS_SCHEMES or not (parts.hostname or parts.path):
+            raise ConfigError(
+                f"{name} is not a Redis URL: use redis://host:6379/0, rediss://… (TLS) "
+                "or unix:///path/to/redis.sock"
+            )
+        return value
 
     def number(
         self, name: str, default: float, *, low: float, high: float, whole: bool = False

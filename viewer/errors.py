@@ -9,6 +9,8 @@ class ViewerError(Exception):
     status_code = 500
     title = "Something went wrong"
     retryable = False
+    # Seconds a client should wait before trying again, sent as Retry-After when set.
+    retry_after: int | None = None
 
     def __init__(self, detail: str, *, request_id: str | None = None) -> None:
         super().__init__(detail)
@@ -50,6 +52,17 @@ class UpstreamUnavailable(ViewerError):
     status_code = 503
     title = "The runs service is not answering"
     retryable = True
+
+
+class UpstreamBusy(UpstreamUnavailable):
+    """The viewer holds back a call: too many in flight, an upstream that keeps failing, or an
+    upstream that asked it to wait (429 or 503 with Retry-After)."""
+
+    title = "The runs service is busy"
+
+    def __init__(self, detail: str, *, retry_after: int, request_id: str | None = None) -> None:
+        super().__init__(detail, request_id=request_id)
+        self.retry_after = retry_after
 
 
 class UpstreamTimeout(ViewerError):

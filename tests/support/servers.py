@@ -37,7 +37,8 @@ def serve_wsgi(app: Callable) -> Iterator[str]:
 
 @dataclass
 class Reply:
-    """One scripted answer: status, body, headers, a delay before it, or a dropped connection."""
+    """One scripted answer: status, body, headers, a delay before it, or a dropped connection;
+    `head_delay` sends the status line and headers one byte at a time, that far apart."""
 
     status: int = 200
     body: bytes = b""
@@ -45,6 +46,7 @@ class Reply:
     delay: float = 0.0
     drop: bool = False
     chunk_delay: float = 0.0
+    head_delay: float = 0.0
 
 
 class _QuietServer(ThreadingHTTPServer):
@@ -77,11 +79,14 @@ class ScriptedUpstream:
                     self.close_connection = True
                     self.connection.shutdown(socket.SHUT_RDWR)
                     return
-                self.send_response(reply.status)
-                for name, value in reply.headers.items():
-                    self.send_header(name, value)
-                self.send_header("Content-Length", str(len(reply.body)))
-                self.end_headers()
+                if reply.head_delay:
+                    self._trickle_head(reply)
+                else:
+                    self.send_response(reply.status)
+                    for name, value in reply.headers.items():
+                        self.send_header(name, value)
+                    self.send_header("Content-Length", str(len(reply.body)))
+                    self.end_headers()
                 if reply.chunk_delay:
                     for start in range(0, len(reply.body), 64):
                         self.wfile.write(reply.body[start : start + 64])
@@ -89,6 +94,15 @@ class ScriptedUpstream:
                         time.sleep(reply.chunk_delay)
                 else:
                     self.wfile.write(reply.body)
+
+            def _trickle_head(self, reply: Reply) -> None:
+                headers = {**reply.headers, "Content-Length": str(len(reply.body))}
+                lines = [f"HTTP/1.1 {reply.status} Scripted"]
+                lines += [f"{name}: {value}" for name, value in headers.items()]
+                for byte in ("\r\n".join(lines) + "\r\n\r\n").encode():
+                    self.wfile.write(bytes([byte]))
+                    self.wfile.flush()
+                    time.sleep(reply.head_delay)
 
             def log_message(self, *args: object) -> None:
                 return

@@ -89,12 +89,44 @@ def test_defaults_are_the_demo() -> None:
         ({"VIEWER_TIMEZONE": "Mars/Olympus"}, "VIEWER_TIMEZONE"),
         ({"VIEWER_TRUSTED_PROXIES": "not-an-ip"}, "VIEWER_TRUSTED_PROXIES"),
         ({"VIEWER_ALLOW_PUBLIC_WITHOUT_AUTH": "maybe"}, "true or false"),
-        ({"VIEWER_AUTH": "token"}, "needs RUNS_API_URL"),
+        ({"VIEWER_AUTH": "token", "VIEWER_SECRET_KEY": "k" * 32}, "needs RUNS_API_URL"),
+        ({"VIEWER_AUTH": "proxy"}, "VIEWER_SECRET_KEY is not set"),
+        ({"VIEWER_AUTH": "token", "RUNS_API_URL": "https://x.example"}, "every worker"),
+        ({"VIEWER_AUTH": "proxy", "VIEWER_SECRET_KEY": "short"}, "too short"),
+        ({"VIEWER_REDIS_URL": "http://cache:6379"}, "not a Redis URL"),
+        ({"VIEWER_REDIS_URL": "cache:6379"}, "VIEWER_REDIS_URL"),
+        ({"VIEWER_UPSTREAM_CONCURRENCY": "0"}, "VIEWER_UPSTREAM_CONCURRENCY"),
+        ({"VIEWER_BREAKER_FAILURES": "many"}, "VIEWER_BREAKER_FAILURES"),
+        ({"VIEWER_BREAKER_SECONDS": "0"}, "VIEWER_BREAKER_SECONDS"),
     ],
 )
 def test_bad_settings_say_which_and_why(env: dict[str, str], message: str) -> None:
     with pytest.raises(ConfigError, match=message):
         Settings.from_env(env)
+
+
+def test_a_redis_url_error_never_shows_its_password() -> None:
+    with pytest.raises(ConfigError) as raised:
+        Settings.from_env({"VIEWER_REDIS_URL": "http://:hunter2-secret@cache:6379"})
+    assert "hunter2" not in str(raised.value)
+
+
+def test_shared_state_and_upstream_guard_settings() -> None:
+    settings = Settings.from_env(
+        {
+            "VIEWER_REDIS_URL": "redis://:pw@cache.internal:6379/2",
+            "VIEWER_UPSTREAM_CONCURRENCY": "8",
+            "VIEWER_BREAKER_FAILURES": "0",
+            "VIEWER_BREAKER_SECONDS": "12.5",
+            "VIEWER_AUTH": "proxy",
+            "VIEWER_SECRET_KEY": "s" * 40,
+        }
+    )
+    assert settings.redis_url == "redis://:pw@cache.internal:6379/2"
+    assert "pw@" not in repr(settings)
+    assert (settings.upstream_concurrency, settings.breaker_failures) == (8, 0)
+    assert settings.breaker_seconds == 12.5
+    assert settings.secret_key == "s" * 40
 
 
 def test_real_upstream_settings() -> None:

@@ -19,6 +19,7 @@ from viewer.errors import (
     UpstreamTimeout,
     UpstreamUnavailable,
 )
+from viewer.runs.deadline import DeadlineTransport
 from viewer.runs.upstream import RetryPolicy, RunsApi
 
 TOKEN = "secret-token-abc123456"
@@ -29,7 +30,9 @@ def make_api(
     url: str, *, read: float = 0.5, attempts: int = 3, max_bytes: int = 1 << 20
 ) -> RunsApi:
     client = httpx.Client(
-        base_url=url, timeout=httpx.Timeout(connect=0.5, read=read, write=1, pool=1)
+        base_url=url,
+        timeout=httpx.Timeout(connect=0.5, read=read, write=1, pool=1),
+        transport=DeadlineTransport(httpx.Limits()),
     )
     return RunsApi(
         client,
@@ -163,7 +166,11 @@ def test_socket_helper_gives_closed_port() -> None:
 
 def test_trickling_answer_hits_the_total_deadline(scripted: ScriptedUpstream) -> None:
     scripted.script(Reply(200, envelope({"id": "run_1", "pad": "x" * 2000}), chunk_delay=0.05))
-    client = httpx.Client(base_url=scripted.url, timeout=httpx.Timeout(1.0))
+    client = httpx.Client(
+        base_url=scripted.url,
+        timeout=httpx.Timeout(1.0),
+        transport=DeadlineTransport(httpx.Limits()),
+    )
     api = RunsApi(
         client,
         token=TOKEN,

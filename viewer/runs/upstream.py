@@ -5,11 +5,14 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import math
 import random
 import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import quote
 
@@ -20,15 +23,21 @@ from viewer.errors import (
     NotAuthorized,
     RunNotFound,
     UnexpectedAnswer,
+    UpstreamBusy,
     UpstreamTimeout,
     UpstreamUnavailable,
     ViewerError,
 )
+from viewer.runs.deadline import DeadlineTransport, deadline
+from viewer.runs.guard import Bulkhead, CircuitBreaker
 from viewer.runs.ids import check_run_id, check_step_ids
 
 log = logging.getLogger("viewer.upstream")
 
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
+# The longest Retry-After passed on, and the wait suggested after a 429 that gave none.
+MAX_RETRY_AFTER = 3600
+DEFAULT_RETRY_AFTER = 5
 
 
 @dataclass(frozen=True)
@@ -61,12 +70,16 @@ class RunsApi:
         token: str | None,
         retry: RetryPolicy,
         max_body_bytes: int,
+        bulkhead: Bulkhead | None = None,
+        breaker: CircuitBreaker | None = None,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.client = client
         self.token = token
         self.retry = retry
         self.max_body_bytes = max_body_bytes
+        self.bulkhead = bulkhead or Bulkhead(32)
+        self.breaker = breaker or CircuitBreaker(threshold=0, cooldown=1.0)
         self.sleep = sleep
 
     def get_run(
@@ -84,25 +97,53 @@ class RunsApi:
             params["summary"] = "true"
         if node_ids is not None:
             params["nodeIds"] = ",".join(check_step_ids(node_ids))
-        return self._fetch(run_id, params, credential or self.token)
+        return self._guarded_fetch(run_id, params, credential or self.token)
 
     def credential_key(self, credential: str | None) -> str:
         """Tells the credentials a call would use apart, without keeping the token itself."""
         return hashlib.sha256((credential or self.token or "").encode()).hexdigest()[:32]
 
+    def _guarded_fetch(self, run_id: str, params: dict[str, str], token: str | None) -> RunAnswer:
+        """One read inside the bulkhead and the circuit breaker; failures of the upstream itself
+        (no connection, timeouts, 5xx) count against the breaker, other answers do not."""
+        with self.bulkhead.slot():
+            self.breaker.before_call()
+            failed = False
+            try:
+                return self._fetch(run_id, params, token)
+            except (UpstreamUnavailable, UpstreamTimeout) as error:
+                failed = not isinstance(error, UpstreamBusy)
+                raise
+            finally:
+                self.breaker.record(failed=failed)
+
     def _fetch(self, run_id: str, params: dict[str, str], token: str | None) -> RunAnswer:
+        """Attempts until an answer, all within one total deadline (headers and bodies too)."""
         path = f"/v1/runs/{quote(run_id, safe='')}"
         headers = {"Accept": "application/json"}
         if token:
             headers["Authorization"] = f"Bearer {token}"
         started = time.monotonic()
+        with deadline(started + self.retry.deadline):
+            return self._attempts(run_id, path, params, headers, started)
+
+    def _attempts(
+        self,
+        run_id: str,
+        path: str,
+        params: dict[str, str],
+        headers: dict[str, str],
+        started: float,
+    ) -> RunAnswer:
         attempt = 0
         while True:
             attempt += 1
+            attempt_started = time.monotonic()
             request_id = uuid.uuid4().hex
             headers["X-Request-Id"] = request_id
+            asked_wait = None
             try:
-                status, body, header_id = self._send(path, params, headers)
+                status, body, header_id, asked_wait = self._send(path, params, headers)
             except (httpx.ConnectError, httpx.ConnectTimeout, httpx.RemoteProtocolError) as error:
                 self._log(run_id, params, request_id, None, type(error).__name__, started)
                 failure: ViewerError = UpstreamUnavailable(
@@ -126,19 +167,20 @@ class RunsApi:
                     data = _read_data(status, envelope, upstream_id, run_id)
                     digest = hashlib.sha256(body).hexdigest()[:32]
                     return RunAnswer(data, upstream_id, size=len(body), digest=digest)
-                failure = _status_error(status, upstream_id)
-            if not self._may_retry(attempt, started):
+                failure = _status_error(status, upstream_id, asked_wait)
+            wait = self._next_wait(attempt, time.monotonic() - attempt_started, started, asked_wait)
+            if wait is None:
                 raise failure
-            self.sleep(self._backoff(attempt, started))
+            self.sleep(wait)
 
     def _send(
         self, path: str, params: dict[str, str], headers: dict[str, str]
-    ) -> tuple[int, bytes, str | None]:
-        """One GET, the body read as a stream, cut off past the size cap or the total deadline
-        (a server trickling bytes never times out a per-read timeout)."""
-        deadline = time.monotonic() + self.retry.deadline
+    ) -> tuple[int, bytes, str | None, int | None]:
+        """One GET, the body read as a stream and cut off past the size cap: the status, body,
+        the upstream's request id header and its Retry-After in seconds."""
         with self.client.stream("GET", path, params=params, headers=headers) as response:
             upstream_id = response.headers.get("X-Request-Id")
+            asked_wait = _retry_after(response.headers.get("Retry-After"))
             declared = response.headers.get("Content-Length", "")
             if declared.isdigit() and int(declared) > self.max_body_bytes:
                 raise _too_large(self.max_body_bytes, upstream_id)
@@ -148,22 +190,25 @@ class RunsApi:
                 received += len(chunk)
                 if received > self.max_body_bytes:
                     raise _too_large(self.max_body_bytes, upstream_id)
-                if time.monotonic() > deadline:
-                    raise httpx.ReadTimeout("the answer took longer than the total deadline")
                 chunks.append(chunk)
-            return response.status_code, b"".join(chunks), upstream_id
+            return response.status_code, b"".join(chunks), upstream_id, asked_wait
 
-    def _may_retry(self, attempt: int, started: float) -> bool:
-        elapsed = time.monotonic() - started
-        return (
-            attempt < self.retry.attempts and elapsed + self.retry.base_delay < self.retry.deadline
-        )
-
-    def _backoff(self, attempt: int, started: float) -> float:
-        """Full jitter exponential backoff, never past the total deadline."""
+    def _next_wait(
+        self, attempt: int, took: float, started: float, asked_wait: int | None
+    ) -> float | None:
+        """Seconds to wait before the next attempt (full-jitter exponential backoff, never less
+        than the upstream's Retry-After), or None when there should be none: attempts used up,
+        or too little time left for another attempt as long as the last one."""
+        if attempt >= self.retry.attempts:
+            return None
         ceiling = min(self.retry.max_delay, self.retry.base_delay * 2 ** (attempt - 1))
-        remaining = self.retry.deadline - (time.monotonic() - started)
-        return max(0.0, min(random.uniform(0, ceiling), remaining))  # noqa: S311
+        wait = max(random.uniform(0, ceiling), asked_wait or 0)  # noqa: S311
+        if (
+            time.monotonic() + wait + max(took, self.retry.base_delay)
+            >= started + self.retry.deadline
+        ):
+            return None
+        return wait
 
     def _log(
         self,
@@ -205,7 +250,25 @@ def _request_id(envelope: dict[str, Any] | None, header_id: str | None) -> str |
     return value[:200] if isinstance(value, str) and value else header_id
 
 
-def _status_error(status: int, request_id: str | None) -> ViewerError:
+def _retry_after(value: str | None) -> int | None:
+    """Seconds from a Retry-After header (seconds or an HTTP date), within 0 to an hour."""
+    value = (value or "").strip()
+    if value.isdigit():
+        seconds = int(value)
+    else:
+        try:
+            when = parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            return None
+        if when.tzinfo is None:
+            return None
+        seconds = math.ceil((when - datetime.now(UTC)).total_seconds())
+    return min(max(seconds, 0), MAX_RETRY_AFTER)
+
+
+def _status_error(
+    status: int, request_id: str | None, asked_wait: int | None = None
+) -> ViewerError:
     if status in (401, 403):
         return NotAuthorized(
             "The runs service refused the viewer's credentials for this run.",
@@ -213,14 +276,19 @@ def _status_error(status: int, request_id: str | None) -> ViewerError:
             request_id=request_id,
         )
     if status == 429:
-        return UpstreamUnavailable(
-            "The runs service is rate limiting the viewer. Wait a moment and try again.",
+        wait = DEFAULT_RETRY_AFTER if asked_wait is None else asked_wait
+        return UpstreamBusy(
+            f"The runs service is rate limiting the viewer and asks it to wait {wait} "
+            f"second{'s' if wait != 1 else ''}. Try again then.",
+            retry_after=wait,
             request_id=request_id,
         )
     if status >= 500:
-        return UpstreamUnavailable(
+        error = UpstreamUnavailable(
             f"The runs service answered with an error (HTTP {status}).", request_id=request_id
         )
+        error.retry_after = asked_wait
+        return error
     return UnexpectedAnswer(
         f"The runs service answered with HTTP {status}, which the viewer does not expect.",
         request_id=request_id,
@@ -265,14 +333,19 @@ class Endpoint:
 
 
 def runs_api_for(settings: Settings, endpoint: Endpoint) -> RunsApi:
-    """The RunsApi for these settings, on one pooled httpx.Client with every timeout set."""
+    """The RunsApi for these settings, on one pooled httpx.Client with every timeout set; a
+    real upstream goes through the deadline transport (one total deadline per read)."""
+    limits = httpx.Limits(
+        max_connections=settings.upstream_concurrency,
+        max_keepalive_connections=min(16, settings.upstream_concurrency),
+    )
     client = httpx.Client(
         base_url=endpoint.base_url,
-        transport=endpoint.transport,
+        transport=endpoint.transport or DeadlineTransport(limits),
         timeout=httpx.Timeout(
             connect=settings.connect_timeout, read=settings.read_timeout, write=5.0, pool=5.0
         ),
-        limits=httpx.Limits(max_connections=32, max_keepalive_connections=16),
+        limits=limits,
         follow_redirects=False,
         headers={"User-Agent": "run-viewer/0.1"},
     )
@@ -281,4 +354,6 @@ def runs_api_for(settings: Settings, endpoint: Endpoint) -> RunsApi:
         token=endpoint.token,
         retry=RetryPolicy(attempts=settings.retry_attempts, deadline=settings.retry_deadline),
         max_body_bytes=settings.max_body_bytes,
+        bulkhead=Bulkhead(settings.upstream_concurrency),
+        breaker=CircuitBreaker(settings.breaker_failures, settings.breaker_seconds),
     )

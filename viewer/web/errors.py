@@ -86,7 +86,7 @@ def _view(
     )
 
 
-def handle_viewer_error(error: ViewerError) -> tuple[str | Response, int] | Response:
+def handle_viewer_error(error: ViewerError) -> Response:
     if isinstance(error, NotAuthorized):
         error = sign_in_again(error) or error
     if isinstance(error, SignInRequired):
@@ -100,7 +100,10 @@ def handle_viewer_error(error: ViewerError) -> tuple[str | Response, int] | Resp
         error.request_id or "-",
         g.get("request_id", "-"),
     )
-    return render_error(error_view(error))
+    response = make_response(*render_error(error_view(error)))
+    if error.retry_after is not None:
+        response.headers["Retry-After"] = str(error.retry_after)
+    return response
 
 
 def answer_sign_in(error: SignInRequired) -> Response:
