@@ -18,8 +18,11 @@
     return document.getElementById('step-panel');
   }
 
+  // The server hands over the panel address with a placeholder for the step id.
   function stepUrl(step) {
-    return '/_fragments/runs/' + encodeURIComponent(runId()) + '/steps/' + encodeURIComponent(step);
+    var main = document.querySelector('[data-step-panel-url]');
+    var template = main.getAttribute('data-step-panel-url');
+    return template.replace(main.getAttribute('data-step-placeholder'), encodeURIComponent(step));
   }
 
   function pageUrl(step) {

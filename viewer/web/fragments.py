@@ -16,9 +16,9 @@ bp = Blueprint("fragments", __name__, url_prefix="/_fragments")
 @not_audited("loaded by the run page, whose view is audited")
 def graph(run_id: str) -> str:
     """The diagram and list of steps, with the failure summary sent alongside."""
-    run = read_run(run_id).run
-    graph = run_graph(run, *box_choices(request.args))
-    return render_template("_graph_fragment.html", graph=graph, run=run, run_id=run.id)
+    read = read_run(run_id)
+    graph = run_graph(read.run, *box_choices(request.args))
+    return render_template("_graph_fragment.html", graph=graph, page=run_page_view(read))
 
 
 @bp.get("/runs/<run_id>/steps/<step_id>")
@@ -41,7 +41,7 @@ def steps(run_id: str) -> str:
 def live(run_id: str) -> str:
     """The refreshed status header and step statuses of a run still moving."""
     read = read_run(run_id)
-    return render_template("_live_update.html", page=run_page_view(read.run, read.request_id))
+    return render_template("_live_update.html", page=run_page_view(read))
 
 
 @bp.get("/<path:unknown>")

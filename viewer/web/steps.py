@@ -8,11 +8,11 @@ from werkzeug.datastructures import MultiDict
 from viewer.graph.view import GraphView, graph_view
 from viewer.runs.ids import check_step_id
 from viewer.runs.model import Run
-from viewer.runs.service import What
+from viewer.runs.service import RunRead, What
 from viewer.web.formatting import duration_between, format_number
 from viewer.web.loading import read_run
 from viewer.web.panel import StepPanel, step_panel
-from viewer.web.viewmodels import RunPage, utc_now
+from viewer.web.viewmodels import RunPage, run_page, utc_now
 
 
 def box_choices(args: MultiDict[str, str]) -> tuple[frozenset[str], frozenset[str]]:
@@ -54,11 +54,11 @@ def load_panels(run_id: str, step_ids: list[str]) -> list[StepPanel]:
     return [step_panel(run, step_id, now) for step_id in step_ids]
 
 
-def run_page_view(run: Run, request_id: str | None, selected_step: str | None = None) -> RunPage:
-    """The run page's view model (also behind the live refresh), refreshing as configured."""
-    return RunPage(
-        run=run,
-        request_id=request_id,
+def run_page_view(read: RunRead, selected_step: str | None = None) -> RunPage:
+    """The run page's view model (also behind the graph and live fragments)."""
+    return run_page(
+        read.run,
+        read.request_id,
         now=utc_now(),
         refresh_seconds=current_app.config["VIEWER_SETTINGS"].refresh_seconds,
         selected_step=selected_step,

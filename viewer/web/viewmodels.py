@@ -1,12 +1,22 @@
-"""Dataclass view models: what each page and panel shows, built from the model."""
+"""Dataclass view models: what each page and part shows, built from the model in one function.
+
+Templates only lay these out: they do not filter, count or slice upstream data, and every
+address they link to (or hand to the browser's scripts) is made here, with `url_for`.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from viewer.runs.model import Moment, Run
+from flask import url_for
+
+from viewer.runs.ids import MAX_STEPS_PER_CALL
+from viewer.runs.model import InputField, Moment, Run, StepState
 from viewer.runs.status import Status
+
+ATTENTION_SHOWN = 10  # steps listed by name in "Why this run failed"
+STEP_PLACEHOLDER = "STEP_ID"  # stands for a step id in address templates handed to scripts
 
 
 @dataclass(frozen=True)
@@ -21,13 +31,69 @@ class RunRow:
 
 
 @dataclass(frozen=True)
+class RunUrls:
+    """Every address the run page links to or hands to its scripts."""
+
+    page: str
+    server_drawn: str  # the page with the steps drawn on the server (no JavaScript)
+    graph: str
+    live: str
+    raw: str
+    download: str
+    steps: str  # several panels at once: add `?ids=a,b`
+    step_panel: str  # one panel; STEP_PLACEHOLDER stands for the step id
+    step_page: str  # the page with a step open; STEP_PLACEHOLDER stands for the step id
+    step_placeholder: str = STEP_PLACEHOLDER
+
+
+@dataclass(frozen=True)
+class AttentionItem:
+    id: str
+    label: str
+    status: Status
+    error: str | None
+    href: str
+
+
+@dataclass(frozen=True)
+class Attention:
+    """Steps that need a person's attention: failures first, then steps waiting."""
+
+    items: tuple[AttentionItem, ...]  # at most ATTENTION_SHOWN
+    failed_count: int
+    waiting_count: int
+    open_failed_href: str | None  # the fragment with every failed step's panel (one call)
+    first_failed_href: str | None
+
+    @property
+    def title(self) -> str:
+        return "Why this run failed" if self.failed_count else "What this run is waiting for"
+
+    @property
+    def hidden_count(self) -> int:
+        return self.failed_count + self.waiting_count - len(self.items)
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """The run's inputs: the schema joined with the values given."""
+
+    fields: tuple[InputField, ...]
+    missing_count: int
+    schema_known: bool  # False on the summary read, which has no definition
+
+
+@dataclass(frozen=True)
 class RunPage:
-    """The run page: the run, its live state and the step opened by the address, if any."""
+    """The run page: the run, its live state, its parts and the step opened by the address."""
 
     run: Run
     request_id: str | None
     now: datetime
     refresh_seconds: float
+    urls: RunUrls
+    attention: Attention
+    inputs: Inputs
     selected_step: str | None = None
 
     @property
@@ -38,6 +104,81 @@ class RunPage:
     def title(self) -> str:
         workflow = self.run.workflow_id or "workflow"
         return f"{self.run.status.label} · {workflow} · run {self.run.id}"
+
+
+def run_page(
+    run: Run,
+    request_id: str | None,
+    *,
+    now: datetime,
+    refresh_seconds: float,
+    selected_step: str | None = None,
+) -> RunPage:
+    """The run page's view model; also behind the graph fragment and the live refresh."""
+    urls = run_urls(run.id)
+    return RunPage(
+        run=run,
+        request_id=request_id,
+        now=now,
+        refresh_seconds=refresh_seconds,
+        urls=urls,
+        attention=attention(run, urls),
+        inputs=inputs(run),
+        selected_step=selected_step,
+    )
+
+
+def run_urls(run_id: str) -> RunUrls:
+    return RunUrls(
+        page=url_for("pages.run_page", run_id=run_id),
+        server_drawn=url_for("pages.run_page", run_id=run_id, steps="all"),
+        graph=url_for("fragments.graph", run_id=run_id),
+        live=url_for("fragments.live", run_id=run_id),
+        raw=url_for("raw.run_json", run_id=run_id),
+        download=url_for("raw.run_json", run_id=run_id, download=1),
+        steps=url_for("fragments.steps", run_id=run_id),
+        step_panel=url_for("fragments.step", run_id=run_id, step_id=STEP_PLACEHOLDER),
+        step_page=step_href(run_id, STEP_PLACEHOLDER),
+    )
+
+
+def attention(run: Run, urls: RunUrls) -> Attention:
+    failed = [state for state in run.steps.values() if state.status.key == "failure"]
+    waiting = [state for state in run.steps.values() if state.status.key == "waiting"]
+    shown = (failed + waiting)[:ATTENTION_SHOWN]
+    items = tuple(_attention_item(run, state) for state in shown)
+    open_ids = ",".join(state.id for state in failed[:MAX_STEPS_PER_CALL])
+    return Attention(
+        items=items,
+        failed_count=len(failed),
+        waiting_count=len(waiting),
+        open_failed_href=f"{urls.steps}?ids={open_ids}" if len(failed) > 1 else None,
+        first_failed_href=step_href(run.id, failed[0].id) if failed else None,
+    )
+
+
+def _attention_item(run: Run, state: StepState) -> AttentionItem:
+    definition = run.step_definition(state.id)
+    return AttentionItem(
+        id=state.id,
+        label=definition.label if definition else state.id,
+        status=state.status,
+        error=state.error.message if state.error else None,
+        href=step_href(run.id, state.id),
+    )
+
+
+def step_href(run_id: str, step_id: str) -> str:
+    """The run page with this step's panel open."""
+    return url_for("pages.run_page", run_id=run_id, node=step_id)
+
+
+def inputs(run: Run) -> Inputs:
+    return Inputs(
+        fields=tuple(run.inputs),
+        missing_count=sum(1 for field in run.inputs if field.missing),
+        schema_known=run.definition is not None,
+    )
 
 
 def run_row(run: Run) -> RunRow:
