@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import math
 import random
@@ -31,6 +30,7 @@ from viewer.errors import (
 from viewer.runs.deadline import DeadlineTransport, deadline
 from viewer.runs.guard import Bulkhead, CircuitBreaker
 from viewer.runs.ids import check_run_id, check_step_ids
+from viewer.runs.jsonparse import NotJson, parse_json
 
 log = logging.getLogger("viewer.upstream")
 
@@ -237,16 +237,19 @@ def _too_large(limit: int, upstream_id: str | None) -> UnexpectedAnswer:
     )
 
 
-def _parse_envelope(body: bytes) -> dict[str, Any] | None:
+def _parse_envelope(body: bytes) -> dict[str, Any] | NotJson:
+    """The answer's JSON envelope, whatever its depth, or NotJson saying why it is not one."""
     try:
-        envelope = json.loads(body)
-    except (ValueError, RecursionError):
-        return None
-    return envelope if isinstance(envelope, dict) else None
+        envelope = parse_json(body)
+    except NotJson as error:
+        return error
+    if not isinstance(envelope, dict):
+        return NotJson(f"JSON that is not an object (a {type(envelope).__name__})")
+    return envelope
 
 
-def _request_id(envelope: dict[str, Any] | None, header_id: str | None) -> str | None:
-    value = envelope.get("requestId") if envelope else None
+def _request_id(envelope: dict[str, Any] | NotJson, header_id: str | None) -> str | None:
+    value = envelope.get("requestId") if isinstance(envelope, dict) else None
     return value[:200] if isinstance(value, str) and value else header_id
 
 
@@ -296,7 +299,7 @@ def _status_error(
 
 
 def _read_data(
-    status: int, envelope: dict[str, Any] | None, request_id: str | None, run_id: str
+    status: int, envelope: dict[str, Any] | NotJson, request_id: str | None, run_id: str
 ) -> dict[str, Any]:
     """The run object of a final answer, or the typed error the answer stands for."""
     if status == 404:
@@ -306,10 +309,9 @@ def _read_data(
         )
     if status != 200:
         raise _status_error(status, request_id)
-    if envelope is None:
+    if isinstance(envelope, NotJson):
         raise UnexpectedAnswer(
-            "The runs service answered with something that is not JSON "
-            "(perhaps a proxy's error page).",
+            f"The runs service answered with {envelope}, which the viewer cannot read.",
             request_id=request_id,
         )
     data = envelope.get("data")

@@ -23,6 +23,7 @@ class TreeNode:
     children: list[TreeNode] = field(default_factory=list)
     size: int = 0
     hidden_children: int = 0
+    too_deep: bool = False  # children hidden because they sit deeper than MAX_DEPTH
 
     @property
     def summary(self) -> str:
@@ -36,15 +37,18 @@ class TreeNode:
 @dataclass
 class Tree:
     root: TreeNode
-    truncated: bool
+    truncated: bool  # some of the value is not shown (too many nodes, or too deep)
+    too_deep: bool = False  # some of it is nested deeper than MAX_DEPTH
+    depth_limit: int = MAX_DEPTH
 
 
 def build_tree(value: Any) -> Tree:
-    """A tree of at most MAX_NODES nodes and MAX_DEPTH levels; `truncated` says if it was cut."""
+    """A tree of at most MAX_NODES nodes and MAX_DEPTH levels; `truncated` says if it was cut.
+    Recursion stops at MAX_DEPTH, so a value nested however deep costs MAX_DEPTH frames."""
     budget = [MAX_NODES]
-    cut = [False]
+    cut = [False, False]
     root = _node(None, value, 0, budget, cut)
-    return Tree(root, cut[0])
+    return Tree(root, cut[0] or cut[1], too_deep=cut[1])
 
 
 def _node(key: str | None, value: Any, depth: int, budget: list[int], cut: list[bool]) -> TreeNode:
@@ -54,7 +58,8 @@ def _node(key: str | None, value: Any, depth: int, budget: list[int], cut: list[
         node = TreeNode(key, "object" if isinstance(value, dict) else "array", size=len(items))
         if depth >= MAX_DEPTH:
             node.hidden_children = len(items)
-            cut[0] = cut[0] or bool(items)
+            node.too_deep = bool(items)
+            cut[1] = cut[1] or bool(items)
             return node
         for index, (child_key, child) in enumerate(items):
             if budget[0] <= 0:
