@@ -196,28 +196,61 @@
   document.addEventListener('htmx:error', onRefreshFailure);
 
   // ---- copy buttons ------------------------------------------------------------------------
+  // A refused clipboard says so and puts the text, selected, beside the button to copy by hand.
+
+  function copyDone(button) {
+    var label = button.getAttribute('data-label') || button.textContent;
+    button.setAttribute('data-label', label);
+    button.textContent = 'Copied';
+    window.setTimeout(function () { button.textContent = label; }, 1500);
+  }
+
+  function copyFailed(button, text) {
+    var next = button.nextElementSibling;
+    if (next && next.classList.contains('copy-failed')) next.remove();
+    var box = document.createElement('span');
+    box.className = 'copy-failed';
+    box.setAttribute('role', 'alert');
+    var note = document.createElement('span');
+    note.textContent = 'Copy failed, select the text and copy it yourself: ';
+    var area = document.createElement('textarea');
+    area.readOnly = true;
+    area.value = text;
+    area.rows = Math.min(6, text.split('\n').length);
+    area.setAttribute('aria-label', 'Text to copy');
+    box.appendChild(note);
+    box.appendChild(area);
+    button.insertAdjacentElement('afterend', box);
+    area.focus();
+    area.select();
+  }
+
+  function copyByCommand(text) {
+    var area = document.createElement('textarea');
+    area.value = text;
+    area.setAttribute('readonly', '');
+    area.className = 'offscreen';
+    document.body.appendChild(area);
+    area.select();
+    var copied = false;
+    try { copied = document.execCommand('copy'); } catch (error) { copied = false; }
+    area.remove();
+    return copied;
+  }
 
   document.addEventListener('click', function (event) {
     var button = event.target.closest('button[data-copy]');
     if (!button) return;
     var text = button.getAttribute('data-copy');
-    var done = function () {
-      var label = button.textContent;
-      button.textContent = 'Copied';
-      window.setTimeout(function () { button.textContent = label; }, 1500);
-    };
     if (navigator.clipboard && window.isSecureContext) {
-      navigator.clipboard.writeText(text).then(done, function () {});
+      navigator.clipboard.writeText(text).then(
+        function () { copyDone(button); },
+        function () { if (copyByCommand(text)) { copyDone(button); } else { copyFailed(button, text); } }
+      );
+    } else if (copyByCommand(text)) {
+      copyDone(button);
     } else {
-      var area = document.createElement('textarea');
-      area.value = text;
-      area.setAttribute('readonly', '');
-      area.className = 'offscreen';
-      document.body.appendChild(area);
-      area.select();
-      document.execCommand('copy');
-      area.remove();
-      done();
+      copyFailed(button, text);
     }
   });
 })();

@@ -257,15 +257,16 @@ def _steps(value: object, problems: list[str]) -> dict[str, StepState]:
 
 
 def _step(step_id: str, state: dict[str, Any]) -> StepState:
+    status = status_of(state.get("status"), missing="unknown")
     return StepState(
         id=step_id,
-        status=status_of(state.get("status"), missing="unknown"),
+        status=status,
         started=Moment.of(state.get("startedAt")),
         finished=Moment.of(state.get("finishedAt")),
         cu=as_number(state.get("cu")),
         inputs=_first(state, "input", "inputs"),
         outputs=_first(state, "output", "outputs", "result"),
-        error=_error(state.get("error")),
+        error=_error(state.get("error"), status),
         logs=state["logs"] if isinstance(state.get("logs"), list) else _listed(state.get("logs")),
         tx_hashes=_tx_hashes(state),
         raw=state,
@@ -280,16 +281,23 @@ def _listed(value: object) -> list[Any]:
     return [] if value in (None, "") else [value]
 
 
-def _error(value: object) -> StepError | None:
+def _error(value: object, status: Status) -> StepError | None:
     if value in (None, "", {}, False):
         return None
     if isinstance(value, dict):
         message = clean_text(value.get("message"), 2000) or clean_text(value.get("reason"), 2000)
         details = {key: item for key, item in value.items() if key != "message"}
-        return StepError(message or "The step failed without a message.", details or None)
+        return StepError(message or _no_message(status, value.get("code")), details or None)
     if isinstance(value, str):
         return StepError(clean_text(value, 2000) or "The step failed.", None)
     return StepError("The step failed; the error is not text.", value)
+
+
+def _no_message(status: Status, code: object) -> str:
+    """What to say of an error without a message: the step's status, and its code if any."""
+    shown = clean_text(str(code), 40) if isinstance(code, str | int) else None
+    code_note = f" (code {shown})" if shown else ""
+    return f"{status.label}: the runs service gave no message{code_note}."
 
 
 def _tx_hashes(state: dict[str, Any]) -> list[TxHash]:

@@ -11,10 +11,11 @@ from typing import Any
 from viewer.errors import StepNotFound
 from viewer.links import safe_link
 from viewer.runs.chains import Chain, chain_for
+from viewer.runs.logs import LogEntry, log_entries
 from viewer.runs.model import Moment, Run, StepError
 from viewer.runs.status import Status, status_of
 from viewer.runs.text import CONTROL_CHARACTERS
-from viewer.web.jsontree import Tree, build_tree, visible_text
+from viewer.web.jsontree import Tree, build_tree
 
 TX_HASH = re.compile(r"0x[0-9a-fA-F]{64}")
 MAX_COPY = 50_000  # characters of JSON a copy button carries; past it, the raw JSON link
@@ -26,13 +27,6 @@ class TxLink:
     chain: Chain | None
     url: str | None
     simulated: bool
-
-
-@dataclass(frozen=True)
-class LogLine:
-    level: str | None
-    time: Moment | None
-    text: str
 
 
 @dataclass(frozen=True)
@@ -59,7 +53,7 @@ class StepPanel:
     error: StepError | None
     error_details: Tree | None
     sections: list[Section]
-    logs: list[LogLine]
+    logs: list[LogEntry]
     transactions: list[TxLink]
     in_definition: bool
     run_live: bool
@@ -99,7 +93,7 @@ def step_panel(run: Run, step_id: str, now: datetime) -> StepPanel:
             )
             if value is not None
         ],
-        logs=[_log_line(entry) for entry in state.logs[:500]] if state else [],
+        logs=log_entries(state.logs) if state else [],
         transactions=[
             TxLink(
                 tx.hash,
@@ -137,15 +131,3 @@ def _section(title: str, value: Any) -> Section:
 
 def _tree(value: Any) -> Tree | None:
     return None if value is None else build_tree(value)
-
-
-def _log_line(entry: Any) -> LogLine:
-    if isinstance(entry, dict):
-        message = entry.get("message", entry.get("msg", entry))
-        level = entry.get("level")
-        return LogLine(
-            level=str(level)[:20] if isinstance(level, str) else None,
-            time=Moment.of(entry.get("time") or entry.get("timestamp")),
-            text=visible_text(str(message)[:4000]),
-        )
-    return LogLine(None, None, visible_text(str(entry)[:4000]))
