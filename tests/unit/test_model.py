@@ -91,17 +91,6 @@ def test_wrapped_execution_state_and_tx_hash_lists() -> None:
     ]
 
 
-def test_secrets_are_redacted_before_anything_reads_them() -> None:
-    run = run_of(
-        simulationForks=[
-            {"chainId": 1, "rpcUrl": "https://eth.g.alchemy.com/v2/Abc123Def456Ghi789"}
-        ],
-        propValues={"privateKey": "0x" + "1" * 64},
-    )
-    assert run.forks[0].rpc_url == "https://eth.g.alchemy.com/v2/[redacted]"
-    assert run.inputs[0].value == "[redacted]"
-
-
 @pytest.mark.parametrize(
     ("value", "expected"),
     [

@@ -33,12 +33,19 @@ class CopyingCache(SingleFlightCache[RunAnswer]):
         return RunAnswer(copied, answer.request_id, answer.size, answer.digest)
 
 
-def make_service(url: str, *, live_ttl: float = 2.0, final_ttl: float = 300.0) -> RunsService:
+def make_service(
+    url: str,
+    *,
+    live_ttl: float = 2.0,
+    final_ttl: float = 300.0,
+    cache: SingleFlightCache[RunAnswer] | None = None,
+) -> RunsService:
     client = httpx.Client(base_url=url, timeout=httpx.Timeout(1.0))
     api = RunsApi(
         client, token="server-token-123456", retry=RetryPolicy(attempts=1), max_body_bytes=1 << 20
     )
-    return RunsService(api, CopyingCache(1 << 20), live_ttl=live_ttl, final_ttl=final_ttl)
+    cache = cache if cache is not None else CopyingCache(1 << 20)
+    return RunsService(api, cache, live_ttl=live_ttl, final_ttl=final_ttl)
 
 
 def test_what_sends_exactly_its_parameters(scripted: ScriptedUpstream) -> None:
@@ -119,3 +126,27 @@ def test_credentials_never_share_answers(scripted: ScriptedUpstream) -> None:
     service.get("run_1", credential="person-a-token-123456")
     tokens = [request["Authorization"] for request in scripted.requests]
     assert tokens == ["Bearer person-a-token-123456", "Bearer person-b-token-123456"]
+
+
+def test_the_model_reads_only_redacted_values(scripted: ScriptedUpstream) -> None:
+    run = {**RUN, "propValues": {"privateKey": "0x" + "1" * 64}}
+    scripted.script(Reply(200, envelope(run)))
+    read = make_service(scripted.url).get("run_1")
+    assert read.run.forks[0].rpc_url is not None
+    assert "abcdEFGH" not in read.run.forks[0].rpc_url
+    assert read.run.inputs[0].value == "[redacted]"
+
+
+def test_a_definition_is_redacted_once_per_workflow_version(scripted: ScriptedUpstream) -> None:
+    definition = {"nodes": {"root": {"type": "manual", "children": [], "apiKey": "k" * 24}}}
+    run = {**RUN, "workflowId": "wf", "workflowVersion": 3, "workflowDefinition": definition}
+    scripted.script(Reply(200, envelope(run)))
+    service = make_service(scripted.url, cache=SingleFlightCache(1 << 20))
+    first = service.get("run_1", What.steps(["root"])).run
+    second = service.get("run_1", What.steps(["other"])).run
+    assert first.definition is second.definition, "the second panel reused the first redaction"
+    assert first.definition["nodes"]["root"]["apiKey"] == "[redacted]"
+    changed = {**run, "workflowDefinition": {"nodes": {"root": {"type": "manual", "v": 2}}}}
+    scripted.script(Reply(200, envelope(changed)))
+    third = service.get("run_1", What.steps(["third"])).run
+    assert third.definition["nodes"]["root"] == {"type": "manual", "v": 2}

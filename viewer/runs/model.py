@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from viewer.runs.chains import Chain, chain_for
-from viewer.runs.redact import redact_url, redact_value
+from viewer.runs.redact import redact_url
 from viewer.runs.status import Status, status_of
 from viewer.runs.text import NAME_FIELDS, as_number, as_whole, clean_text, parse_moment, step_label
 
@@ -116,8 +116,8 @@ class Run:
 
     @classmethod
     def from_payload(cls, payload: dict[str, Any], run_id: str) -> Run:
-        """Build a Run from the envelope's `data`; secrets are redacted first."""
-        data = redact_value(payload)
+        """Build a Run from the envelope's `data`, already redacted by the runs service."""
+        data = payload
         problems: list[str] = []
         definition = data.get("workflowDefinition")
         if definition is not None and not isinstance(definition, dict):

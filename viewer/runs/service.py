@@ -9,6 +9,8 @@ it survives a cache that hands back copies (a shared one) and is built once for 
 
 from __future__ import annotations
 
+import hashlib
+import json
 import threading
 import weakref
 from collections import OrderedDict
@@ -27,6 +29,7 @@ from viewer.runs.status import status_of
 from viewer.runs.upstream import Endpoint, RunAnswer, RunsApi, runs_api_for
 
 PARSED_RUNS_KEPT = 32
+DEFINITION_SHARE = 4  # redacted definitions may take a quarter of the answer cache's bound
 
 
 @dataclass(frozen=True)
@@ -100,9 +103,17 @@ class RunsService:
         live_ttl: float,
         final_ttl: float,
         listed_runs: tuple[str, ...] = (),
+        definition_max_bytes: int | None = None,
     ) -> None:
         self.api = api
         self.cache = cache
+        # Redacted workflow definitions by the digest of their content: every `nodeIds` answer
+        # carries the whole definition, and a step panel should not redact it again.
+        self.definitions: SingleFlightCache[dict[str, Any]] = SingleFlightCache(
+            cache.max_bytes // DEFINITION_SHARE
+            if definition_max_bytes is None
+            else definition_max_bytes
+        )
         self.parsed = ParsedRuns()
         self.live_ttl = live_ttl
         self.final_ttl = final_ttl
@@ -127,9 +138,27 @@ class RunsService:
             credential=credential,
         )
         answer = RunAnswer(
-            redact_payload(fetched.data), fetched.request_id, fetched.size, fetched.digest
+            self._redacted(fetched.data), fetched.request_id, fetched.size, fetched.digest
         )
         return Sized(answer, self._ttl(answer.data), answer.size)
+
+    def _redacted(self, data: dict[str, Any]) -> dict[str, Any]:
+        """The answer redacted once; its definition redacted once per content (workflow id,
+        version and snapshot alike share a digest)."""
+        definition = data.get("workflowDefinition")
+        if not isinstance(definition, dict):
+            return redact_payload(data)
+        try:
+            text = json.dumps(definition, separators=(",", ":"))
+        except (RecursionError, TypeError, ValueError):
+            return redact_payload(data)
+        # The digest names the definition's content, whatever its workflow id and version say.
+        key = hashlib.sha256(text.encode()).hexdigest()
+        redacted = self.definitions.get(
+            key, lambda: Sized(redact_payload(definition), self.final_ttl, len(text))
+        )
+        rest = redact_payload({k: v for k, v in data.items() if k != "workflowDefinition"})
+        return {**rest, "workflowDefinition": redacted}
 
     def _ttl(self, data: dict[str, Any]) -> float:
         """Answers for runs still moving are shared briefly; finished ones are kept longer."""
