@@ -59,7 +59,7 @@ def run_page(run_id: str) -> tuple[str, int]:
     panels, panel_error, status = [], None, 200
     if selected is not None:
         try:
-            panels = load_panels(run_id, [selected])
+            panels = load_panels(run_id, [selected], server_drawn=drawn_on_server)
         except ViewerError as error:
             panel_error, status = error_view(error), error.status_code
     body = render_template(

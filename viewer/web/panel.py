@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -16,6 +17,7 @@ from viewer.runs.model import Moment, Run, StepError
 from viewer.runs.status import Status, status_of
 from viewer.runs.text import CONTROL_CHARACTERS
 from viewer.web.jsontree import Tree, build_tree
+from viewer.web.placement import Placement, placement
 
 TX_HASH = re.compile(r"0x[0-9a-fA-F]{64}")
 MAX_COPY = 50_000  # characters of JSON a copy button carries; past it, the raw JSON link
@@ -58,6 +60,8 @@ class StepPanel:
     in_definition: bool
     run_live: bool
     now: datetime
+    place: Placement | None
+    close_href: str
 
     @property
     def refreshes(self) -> bool:
@@ -65,8 +69,12 @@ class StepPanel:
         return self.run_live and not self.status.final
 
 
-def step_panel(run: Run, step_id: str, now: datetime) -> StepPanel:
-    """Build the panel of one step, or raise StepNotFound when the run has no such step."""
+def step_panel(
+    run: Run, step_id: str, now: datetime, href: Callable[[str | None], str]
+) -> StepPanel:
+    """Build the panel of one step, or raise StepNotFound when the run has no such step.
+
+    `href(step_id)` is the page with that step open (`href(None)`: with none open)."""
     definition = run.step_definition(step_id)
     state = run.step(step_id)
     if definition is None and state is None:
@@ -106,6 +114,8 @@ def step_panel(run: Run, step_id: str, now: datetime) -> StepPanel:
         in_definition=definition is not None,
         run_live=run.status.live,
         now=now,
+        place=placement(run.definition, step_id, href),
+        close_href=href(None),
     )
 
 

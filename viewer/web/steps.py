@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from flask import current_app
 from werkzeug.datastructures import MultiDict
 
@@ -12,7 +14,7 @@ from viewer.runs.service import RunRead, What
 from viewer.web.formatting import duration_between, format_number
 from viewer.web.loading import read_run
 from viewer.web.panel import StepPanel, step_panel
-from viewer.web.viewmodels import RunPage, run_page, utc_now
+from viewer.web.viewmodels import RunPage, run_page, step_href, utc_now
 
 
 def box_choices(args: MultiDict[str, str]) -> tuple[frozenset[str], frozenset[str]]:
@@ -47,11 +49,13 @@ def run_graph(
     )
 
 
-def load_panels(run_id: str, step_ids: list[str]) -> list[StepPanel]:
-    """Step panels for these steps, from one upstream call with `nodeIds` set to exactly them."""
+def load_panels(run_id: str, step_ids: list[str], *, server_drawn: bool = False) -> list[StepPanel]:
+    """Step panels for these steps, from one upstream call with `nodeIds` set to exactly them;
+    their links keep the steps drawn on the server when the page has them so."""
     run = read_run(run_id, What.steps(step_ids)).run
     now = utc_now()
-    return [step_panel(run, step_id, now) for step_id in step_ids]
+    href = partial(step_href, run_id, server_drawn=server_drawn)
+    return [step_panel(run, step_id, now, href) for step_id in step_ids]
 
 
 def run_page_view(read: RunRead, selected_step: str | None = None) -> RunPage:

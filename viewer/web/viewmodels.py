@@ -168,9 +168,12 @@ def _attention_item(run: Run, state: StepState) -> AttentionItem:
     )
 
 
-def step_href(run_id: str, step_id: str) -> str:
-    """The run page with this step's panel open."""
-    return url_for("pages.run_page", run_id=run_id, node=step_id)
+def step_href(run_id: str, step_id: str | None, *, server_drawn: bool = False) -> str:
+    """The run page with this step's panel open (none when None); `server_drawn` keeps the
+    steps drawn on the server, for browsers without JavaScript."""
+    return url_for(
+        "pages.run_page", run_id=run_id, steps="all" if server_drawn else None, node=step_id
+    )
 
 
 def inputs(run: Run) -> Inputs:
