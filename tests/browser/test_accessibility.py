@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -78,3 +79,19 @@ def test_error_page_is_accessible(watch: Watch, page: Page) -> None:
     page.goto("/runs/does-not-exist")
     expect(page.locator(".error-page h1")).to_be_visible()
     assert_accessible(page)
+
+
+def test_diagram_steps_are_reachable_in_the_accessibility_tree(watch: Watch, page: Page) -> None:
+    """The diagram is a labelled document whose steps are links a screen reader announces."""
+    page.goto(f"/runs/{FAILED_RUN}")
+    wait_for_graph(page)
+    diagram = page.get_by_role("document", name=re.compile(r"^Workflow diagram, \d+ steps$"))
+    expect(diagram).to_have_count(1)
+    tree = diagram.aria_snapshot()
+    assert re.search(r'- link "[^"]*Swap USDC[^"]*[Ff]ailed', tree), tree
+    steps = diagram.get_by_role("link")
+    assert steps.count() >= 5
+    page.locator(".graph-svg").focus()
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.getAttribute('aria-label')")
+    assert focused, "Tab moves from the diagram onto a named step"

@@ -169,7 +169,7 @@ def assert_harmless(answer: TestResponse, where: str, *, parse: bool = True) -> 
     for tag, name, value in attributes(body):
         if name.startswith(("hx-", "data-hx-")):
             assert "evil" not in value and "alert" not in value, f"{where}: <{tag} {name}={value}>"
-        if name in ("hx-get", "hx-post", "hx-put", "hx-delete", "hx-patch"):
+        if name.removeprefix("data-") in ("hx-get", "hx-post", "hx-put", "hx-delete", "hx-patch"):
             assert value.startswith("/_fragments/"), f"{where}: <{tag} {name}={value}>"
         if name in URL_ATTRIBUTES:
             scheme = urlsplit(value.strip()).scheme.lower()
@@ -219,7 +219,7 @@ def test_hostile_run_id_in_the_data_does_not_steer_requests(
     run["id"] = "../../healthz?x="
     serve(scripted, run)
     body = assert_harmless(viewer.test_client().get(VIEWS["page"]), "page")
-    gets = [value for _, name, value in attributes(body) if name == "hx-get"]
+    gets = [value for _, name, value in attributes(body) if name == "data-hx-get"]
     assert gets
     for value in gets:
         assert value.startswith(f"/_fragments/runs/{RUN_ID}/"), value

@@ -68,7 +68,7 @@ def test_every_demo_run_has_a_summary_page(
     html = page.get_data(as_text=True)
     assert run_id in html
     assert 'class="badge status-' in html
-    assert f'hx-get="/_fragments/runs/{run_id}/graph"' in html
+    assert f'data-hx-get="/_fragments/runs/{run_id}/graph"' in html
     assert f'href="/runs/{run_id}.json"' in html
     assert "UTC" in html
     assert upstream.requests[0].url.params["summary"] == "true"
@@ -82,7 +82,7 @@ def test_failed_run_summary(client: FlaskClient) -> None:
     assert re.search(r"Duration</dt><dd>\d", html)
     assert "approveAmount" in html, "input values show before the schema arrives"
     fragment = client.get(f"/_fragments/runs/{FAILED_RUN}/graph").get_data(as_text=True)
-    assert '<hx-partial hx-target="#inputs"' in fragment
+    assert '<hx-partial data-hx-target="#inputs"' in fragment
     assert "Missing" in fragment, "a missing required input is flagged"
     assert "Not in the workflow" in fragment, "values the schema does not name are listed"
     assert "Why this run failed" in fragment

@@ -196,6 +196,7 @@ def test_htmx_config_keeps_requests_on_this_site(client: FlaskClient) -> None:
     assert config["mode"] == "same-origin"
     assert config["history"] is False
     assert config["includeIndicatorCSS"] is False
+    assert config["prefix"] == "data-hx-", "htmx reads the valid data-hx-* attributes"
 
 
 def test_vendored_htmx_is_the_pinned_release() -> None:
@@ -207,4 +208,4 @@ def test_vendored_htmx_is_the_pinned_release() -> None:
     for key in ("mode", "history", "includeIndicatorCSS"):
         assert f"{key}:" in source, f"htmx 4 still reads config.{key}"
     assert "request.mode=this.config.mode" in source, "no per-element override of mode"
-    assert "[hx-ignore]" in source
+    assert "closest(`[${t}ignore]`)" in source, "data-hx-ignore is honoured"

@@ -23,8 +23,10 @@ def absolute_time(moment: Moment | datetime | None) -> str:
     return f"{local:%Y-%m-%d %H:%M:%S} {local.tzname() or zone.key}"
 
 
-def iso_time(moment: Moment | None) -> str:
-    return moment.at.isoformat() if moment is not None and moment.at is not None else ""
+def iso_time(moment: Moment | datetime | None) -> str:
+    """A machine-readable time for `datetime` attributes: at most milliseconds, as HTML allows."""
+    at = moment.at if isinstance(moment, Moment) else moment
+    return at.isoformat(timespec="milliseconds") if at is not None else ""
 
 
 def relative_time(moment: Moment | None, now: datetime | None = None) -> str:
