@@ -15,7 +15,7 @@ from tests.unit.test_upstream import make_api
 from viewer.errors import UnexpectedAnswer
 from viewer.runs.jsonparse import MAX_DEPTH, NotJson, depth_note, parse_deep, parse_json
 from viewer.runs.model import Run
-from viewer.runs.redact import redact_value
+from viewer.runs.redact import redact_payload
 from viewer.web.jsontree import MAX_DEPTH as TREE_DEPTH
 from viewer.web.jsontree import build_tree
 
@@ -129,10 +129,11 @@ def deep_value(depth: int) -> Any:
 
 def test_redaction_and_the_model_survive_any_depth() -> None:
     payload = {"id": "run_1", "status": "success", "propValues": {"deep": deep_value(50_000)}}
-    redacted = redact_value(payload)
+    redacted = redact_payload(payload)
     assert "hunter2" not in json.dumps(redacted)
-    run = Run.from_payload(payload, "run_1")
-    assert "hunter2" not in json.dumps(run.data)
+    assert depth_note() in json.dumps(redacted)
+    run = Run.from_payload(redacted, "run_1")
+    assert run.inputs[0].value == redacted["propValues"]["deep"]
 
 
 def test_the_tree_survives_any_depth_and_says_it_cut() -> None:

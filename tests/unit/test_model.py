@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from viewer.runs.model import Moment, Run
+from viewer.runs.redact import redact_payload
 from viewer.runs.text import clean_text, parse_moment
 
 
@@ -89,6 +90,21 @@ def test_wrapped_execution_state_and_tx_hash_lists() -> None:
         ("0xabc", "Base"),
         ("0xdef", None),
     ]
+
+
+def test_the_model_reads_a_payload_redacted_at_the_boundary() -> None:
+    payload = redact_payload(
+        {
+            "id": "run_1",
+            "simulationForks": [
+                {"chainId": 1, "rpcUrl": "https://eth.g.alchemy.com/v2/Abc123Def456Ghi789"}
+            ],
+            "propValues": {"privateKey": "0x" + "1" * 64},
+        }
+    )
+    run = Run.from_payload(payload, "run_1")
+    assert run.forks[0].rpc_url == "https://eth.g.alchemy.com"
+    assert run.inputs[0].value == "[redacted]"
 
 
 @pytest.mark.parametrize(

@@ -51,7 +51,7 @@ def test_secret_field_names(name: str) -> None:
 
 @pytest.mark.parametrize(
     "name",
-    ["token", "tokenAddress", "tokenIn", "author", "key", "amountUsd", "publicKey", "seeds", "pkg"],
+    ["tokenAddress", "tokenIn", "author", "key", "amountUsd", "publicKey", "seeds", "pkg"],
 )
 def test_ordinary_field_names(name: str) -> None:
     assert not is_secret_key(name)
@@ -62,11 +62,11 @@ def test_ordinary_field_names(name: str) -> None:
     [
         (
             "https://mainnet.infura.io/v3/9aa3d95b3bc440fa88ea12eaa4456161",
-            "https://mainnet.infura.io/v3/[redacted]",
+            "https://mainnet.infura.io",
         ),
         (
             "wss://eth-mainnet.g.alchemy.com/v2/AbCdEf1234567890XyZ",
-            "wss://eth-mainnet.g.alchemy.com/v2/[redacted]",
+            "wss://eth-mainnet.g.alchemy.com",
         ),
         (
             "https://user:hunter2@rpc.test:8545/x?apikey=abc&chain=1#access_token=zz",
@@ -113,7 +113,7 @@ def test_redact_text_finds_urls_and_credentials_in_prose() -> None:
     for secret in ("AbCdEf1234567890XyZ", "abcdefghijkl", "dXNlcjpwYXNzd29yZA=="):
         assert secret not in redacted
     assert "https://rpc.test/v2/[redacted]" in redacted
-    assert "Bearer [redacted]" in redacted
+    assert "Authorization: [redacted]" in redacted
     assert redacted.endswith("later")
 
 
@@ -135,7 +135,7 @@ def test_redact_value_hides_secret_fields_anywhere() -> None:
         "nested": [
             {"password": REDACTED, "PASSWORD": None, "tokenAddress": "0xA0b8", "auth": REDACTED}
         ],
-        "rpc": "https://eth.g.alchemy.com/v2/[redacted]",
+        "rpc": "https://eth.g.alchemy.com",
     }
 
 

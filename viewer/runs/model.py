@@ -7,7 +7,6 @@ from datetime import datetime
 from typing import Any
 
 from viewer.runs.chains import Chain, chain_for
-from viewer.runs.redact import redact_url
 from viewer.runs.status import Status, status_of
 from viewer.runs.text import NAME_FIELDS, as_number, as_whole, clean_text, parse_moment, step_label
 
@@ -116,7 +115,8 @@ class Run:
 
     @classmethod
     def from_payload(cls, payload: dict[str, Any], run_id: str) -> Run:
-        """Build a Run from the envelope's `data`, already redacted by the runs service."""
+        """Build a Run from the envelope's `data`, already redacted at the boundary
+        (viewer.runs.redact.redact_payload, applied by the runs service)."""
         data = payload
         problems: list[str] = []
         definition = data.get("workflowDefinition")
@@ -190,8 +190,8 @@ def _forks(value: object, problems: list[str]) -> list[Fork]:
                 chain=chain_for(chain_value),
                 chain_raw=clean_text(str(chain_value), 40) if chain_value is not None else None,
                 fork_id=clean_text(item.get("forkId"), 200),
-                # Already redacted as text; redact_url also catches a key in a scheme-less URL.
-                rpc_url=clean_text(redact_url(rpc), 500) if isinstance(rpc, str) and rpc else None,
+                # redacted at the boundary to its scheme and host, like every endpoint field
+                rpc_url=clean_text(rpc, 500) if isinstance(rpc, str) and rpc else None,
             )
         )
     return forks

@@ -1,54 +1,110 @@
-"""Secrets out of URLs and values, for pages, raw JSON and logs."""
+"""Secrets out of a run before anything keeps, shows or logs it: one policy, its rules as data.
+
+The rules live in redaction_rules.toml: field names whose value is hidden, fields and hosts that
+are RPC or websocket endpoints (only scheme and host shown), query parameters, path segments,
+credential shapes in free text, `name=value` pairs and authorization schemes. The run service
+applies `redact_payload` once to every answer; `redact_text` serves error messages and logs."""
 
 from __future__ import annotations
 
 import re
+import tomllib
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
 
+from viewer.runs.jsonparse import MAX_DEPTH, depth_note
+
 REDACTED = "[redacted]"
-MAX_DEPTH = 200
-SECRET_KEY_WORDS = (
-    "privatekey",
-    "secret",
-    "password",
-    "passwd",
-    "apikey",
-    "mnemonic",
-    "seedphrase",
-    "passphrase",
-    "authorization",
-    "credential",
-    "signingkey",
-    "cookie",
+RULES: dict[str, Any] = tomllib.loads(
+    Path(__file__).with_name("redaction_rules.toml").read_text(encoding="utf-8")
 )
-SECRET_KEY_NAMES = frozenset({"seed", "pk", "jwt", "auth"})
-SECRET_TOKEN_PREFIXES = ("access", "auth", "api", "bearer", "refresh", "session", "id", "bot")
-SECRET_QUERY_NAMES = frozenset(
-    {"key", "apikey", "api_key", "api-key", "token", "access_token", "auth", "secret", "password"}
-)
-TOKEN_NAME = re.compile(r"[A-Z0-9.$]{1,11}|0x[0-9a-fA-F]{40}")
-URL_IN_TEXT = re.compile(r"\b(?:https?|wss?)://[^\s\"'<>]+", re.IGNORECASE)
-BEARER = re.compile(r"(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]{8,}")
-KEYLIKE_SEGMENT = re.compile(
-    r"(?!0x[0-9a-fA-F]+$)(?=[A-Za-z0-9_-]*[0-9])(?=[A-Za-z0-9_-]*[A-Za-z])[A-Za-z0-9_-]{16,}"
+FOLD = re.compile(r"[-_. ]")
+ERC20_NAME = re.compile(RULES["erc20"]["pattern"])
+ERC20_PREFIXES = frozenset(RULES["erc20"]["prefixes"])
+ENDPOINT_FIELD = re.compile(RULES["endpoint_field"][0]["pattern"])
+ENDPOINT_SUFFIXES = tuple(RULES["endpoint_hosts"]["suffixes"])
+ENDPOINT_SCHEMES = frozenset(RULES["endpoint_hosts"]["schemes"])
+QUERY_NAMES = frozenset(RULES["query"]["exact"])
+QUERY_SUFFIXES = tuple(RULES["query"]["suffix"])
+PATH_RULES = tuple(re.compile(rule["pattern"]) for rule in RULES["path"])
+TEXT_RULES = tuple(re.compile(rule["pattern"]) for rule in RULES["text"])
+SCHEME_RULES = tuple(re.compile(rule["pattern"]) for rule in RULES["scheme"])
+LABELLED = re.compile(RULES["labelled"]["pattern"])
+
+SCHEME = r"\b[A-Za-z][A-Za-z0-9+.-]{0,20}"
+URL_IN_TEXT = re.compile(SCHEME + r"://[^\s\"'<>\\]+")
+ESCAPED_URL = re.compile(SCHEME + r":\\/\\/(?:\\/|[^\s\"'<>\\])+")  # JSON-escaped: https:\/\/…
+ENCODED_URL = re.compile(SCHEME + r"%3A%2F%2F[^\s\"'<>&]*", re.IGNORECASE)
+BARE_ENDPOINT = re.compile(
+    r"(?<![\w./:@-])((?:[A-Za-z0-9-]+\.)*(?:"
+    + "|".join(re.escape(suffix) for suffix in ENDPOINT_SUFFIXES)
+    + r"))(?::\d+)?(?=[/?#])[^\s\"'<>]*",
+    re.IGNORECASE,
 )
 
 
 @lru_cache(maxsize=8192)
 def is_secret_key(name: str) -> bool:
-    """True when a field name says its value is a secret (privateKey, apiKey, seed, ...).
+    """True when a field name says its value is a secret (privateKey, seedWords, githubToken).
     Cached: the same few hundred field names recur across every step of every run."""
-    folded = name.lower().replace("-", "").replace("_", "")
-    if folded in SECRET_KEY_NAMES or any(word in folded for word in SECRET_KEY_WORDS):
-        return True
-    return any(folded == f"{prefix}token" for prefix in SECRET_TOKEN_PREFIXES)
+    folded = FOLD.sub("", name.lower())
+    return any(
+        folded in rule.get("exact", ())
+        or any(word in folded for word in rule.get("contains", ()))
+        or folded.endswith(tuple(rule.get("suffix", ())))
+        for rule in RULES["field"]
+    )
+
+
+@lru_cache(maxsize=4096)
+def is_endpoint_key(name: str) -> bool:
+    """True when a field name says it holds an RPC or websocket endpoint (rpcUrl, wsUrl...)."""
+    return ENDPOINT_FIELD.fullmatch(FOLD.sub("", name.lower())) is not None
+
+
+def _hides(key: object, item: Any) -> bool:
+    """Hide a field's whole value when its name marks it secret and it holds data.
+    Names that usually hold an ERC-20 token keep a ticker or an address."""
+    if not isinstance(key, str) or item in (None, "", [], {}) or isinstance(item, bool):
+        return False
+    if not is_secret_key(key):
+        return False
+    folded = FOLD.sub("", key.lower())
+    if folded.endswith("token") and folded[: -len("token")] in ERC20_PREFIXES:
+        return not (isinstance(item, str) and ERC20_NAME.fullmatch(item))
+    return True
+
+
+def endpoint_only(url: str) -> str:
+    """Scheme and host of an endpoint URL (`wss://eth-mainnet.g.alchemy.com`), nothing else;
+    a scheme-less `host/path` keeps only its host."""
+    text = url.strip()
+    has_scheme = "://" in text
+    try:
+        parts = urlsplit(text if has_scheme else f"//{text}")
+        host = parts.hostname or ""
+        port = parts.port
+    except ValueError:
+        return REDACTED
+    if not host:
+        return REDACTED if text else text
+    netloc = (f"[{host}]" if ":" in host else host) + (f":{port}" if port else "")
+    return f"{parts.scheme}://{netloc}" if has_scheme else netloc
+
+
+def _is_endpoint_host(host: str) -> bool:
+    host = host.lower().rstrip(".")
+    return any(host == suffix or host.endswith("." + suffix) for suffix in ENDPOINT_SUFFIXES)
 
 
 def redact_url(url: str) -> str:
-    """Hide userinfo, key-like path segments and secret query values of one URL.
+    """Hide what grants access in one URL of any scheme: userinfo, key-like path segments,
+    secret query values (URLs inside them too), the fragment; endpoints keep scheme and host.
     Idempotent: a URL this function already redacted comes back unchanged."""
+    if "://" not in url and BARE_ENDPOINT.match(url):
+        return endpoint_only(url)
     url = url.replace(f"//{REDACTED}@", "//redacted@", 1)
     try:
         parts = urlsplit(url)
@@ -56,65 +112,124 @@ def redact_url(url: str) -> str:
         port = parts.port
     except ValueError:
         return REDACTED
+    if parts.scheme.lower() in ENDPOINT_SCHEMES or _is_endpoint_host(host):
+        return endpoint_only(url)
     netloc = host if ":" not in host else f"[{host}]"
     if port:
         netloc += f":{port}"
     if parts.username or parts.password:
         netloc = f"{REDACTED}@{netloc}"
-    path = "/".join(
-        REDACTED if KEYLIKE_SEGMENT.fullmatch(unquote(segment)) else segment
-        for segment in parts.path.split("/")
-    )
+    path = "/".join(_segment(segment) for segment in parts.path.split("/"))
     query = urlencode(
-        [
-            (name, REDACTED if _secret_query_name(name) else value)
-            for name, value in parse_qsl(parts.query, keep_blank_values=True)
-        ],
+        [(name, _query_value(name, value)) for name, value in parse_qsl(parts.query, True)],
         safe="[]",
     )
     return urlunsplit((parts.scheme, netloc, quote(path, safe="/[]%:@-._~"), query, ""))
 
 
-def _secret_query_name(name: str) -> bool:
-    """Secret names, and signatures that grant access (pre-signed S3 or GCS links)."""
+def _segment(segment: str) -> str:
+    plain = unquote(segment)
+    return REDACTED if any(rule.fullmatch(plain) for rule in PATH_RULES) else segment
+
+
+def _query_value(name: str, value: str) -> str:
+    """Secret names (and signatures of pre-signed links) hide the value; others are text."""
     lowered = name.lower()
-    return (
-        lowered in SECRET_QUERY_NAMES
-        or lowered == "sig"
-        or lowered.endswith("signature")
-        or is_secret_key(name)
-    )
+    if lowered in QUERY_NAMES or lowered.endswith(QUERY_SUFFIXES) or is_secret_key(name):
+        return REDACTED
+    return redact_text(value)
 
 
 def redact_text(text: str) -> str:
-    """Redact URLs and bearer credentials inside free text (messages, logs)."""
-    text = URL_IN_TEXT.sub(lambda match: redact_url(match.group(0)), text)
-    return BEARER.sub(lambda match: f"{match.group(1)} {REDACTED}", text)
+    """Redact URLs (plain, JSON-escaped or percent-encoded), endpoints without a scheme,
+    credentials by their shape, `secret=value` pairs and authorization schemes in free text."""
+    if "\\/" in text:
+        text = ESCAPED_URL.sub(
+            lambda m: redact_url(m.group(0).replace("\\/", "/")).replace("/", "\\/"), text
+        )
+    if "%" in text:
+        text = ENCODED_URL.sub(lambda m: quote(redact_url(unquote(m.group(0))), safe=""), text)
+    text = URL_IN_TEXT.sub(lambda m: redact_url(m.group(0)), text)
+    text = BARE_ENDPOINT.sub(lambda m: m.group(1), text)
+    for rule in TEXT_RULES:
+        text = rule.sub(REDACTED, text)
+    text = _redact_labelled(text)
+    for rule in SCHEME_RULES:
+        text = rule.sub(lambda m: f"{m.group('name')} {REDACTED}", text)
+    return text
 
 
-def redact_value(value: Any, depth: int = 0) -> Any:
-    """A copy of a JSON value with secrets replaced; nesting past MAX_DEPTH is cut off."""
-    if depth > MAX_DEPTH:
-        return f"[cut: nested deeper than {MAX_DEPTH} levels]"
-    if isinstance(value, dict):
-        return {
-            key: (REDACTED if _hides(key, item) else redact_value(item, depth + 1))
-            for key, item in value.items()
-        }
-    if isinstance(value, list):
-        return [redact_value(item, depth + 1) for item in value]
-    if isinstance(value, str):
-        return redact_text(value)
-    return value
+_redact_key = lru_cache(maxsize=8192)(redact_text)  # keys recur across steps and runs
 
 
-def _hides(key: object, item: Any) -> bool:
-    """Hide a field's whole value when its name marks it secret and it holds data.
+def _redact_labelled(text: str) -> str:
+    """`secret=value` pairs; after an ordinary `name: ` the search goes on inside its value,
+    so `failed: privateKey=…` is found too."""
+    out: list[str] = []
+    pos = 0
+    while (match := LABELLED.search(text, pos)) is not None:
+        if _hides(match.group("name"), match.group("value")):
+            out.append(f"{text[pos : match.start('value')]}{REDACTED}")
+            pos = match.end()
+        else:
+            out.append(text[pos : match.start("value")])
+            pos = match.start("value")
+    out.append(text[pos:])
+    return "".join(out)
 
-    A bare `token` field usually names an ERC-20 token (a ticker or an address), so only a
-    value that looks like neither is hidden there."""
-    if not isinstance(key, str) or item in (None, "", [], {}):
-        return False
-    if key.lower() == "token" and isinstance(item, str):
-        return not TOKEN_NAME.fullmatch(item)
-    return is_secret_key(key)
+
+def redact_payload(data: dict[str, Any]) -> dict[str, Any]:
+    """The whole run with the full policy applied; the run service calls it once per answer."""
+    redacted = redact_value(data)
+    return redacted if isinstance(redacted, dict) else {}
+
+
+def redact_value(value: Any) -> Any:
+    """A copy of a JSON value with secrets replaced in values and keys, and values nested past
+    MAX_DEPTH replaced by a note. Iterative: any depth costs no recursion."""
+    root: list[Any] = [None]
+    # (parent container, key or index in it, value to copy, depth of the value, field name)
+    work: list[tuple[Any, Any, Any, int, str | None]] = [(root, 0, value, 1, None)]
+    while work:
+        parent, slot, item, depth, name = work.pop()
+        parent[slot] = _copy(item, depth, name, work)
+    return root[0]
+
+
+def _copy(item: Any, depth: int, name: str | None, work: list[Any]) -> Any:
+    """One value's redacted copy; its children are queued on `work` to be filled in."""
+    if isinstance(item, dict | list) and depth > MAX_DEPTH:
+        return depth_note()
+    if isinstance(item, dict):
+        copied: dict[str, Any] = {}
+        for key, child in item.items():
+            shown = _unique(_redact_key(key) if isinstance(key, str) else key, copied)
+            if _hides(key, child):
+                copied[shown] = REDACTED
+            else:
+                copied[shown] = None
+                work.append((copied, shown, child, depth + 1, key))
+        return copied
+    if isinstance(item, list):
+        listed: list[Any] = [None] * len(item)
+        work.extend((listed, i, child, depth + 1, name) for i, child in enumerate(item))
+        return listed
+    if isinstance(item, str):
+        if name is not None and is_endpoint_key(name) and _looks_like_endpoint(item):
+            return endpoint_only(item)
+        return redact_text(item)
+    return item
+
+
+def _looks_like_endpoint(text: str) -> bool:
+    return "://" in text or ("." in text and " " not in text.strip())
+
+
+def _unique(key: Any, taken: dict[str, Any]) -> Any:
+    """Two keys redacted alike stay two keys: the second becomes `… (2)`."""
+    if key not in taken:
+        return key
+    n = 2
+    while f"{key} ({n})" in taken:
+        n += 1
+    return f"{key} ({n})"

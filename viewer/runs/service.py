@@ -24,7 +24,7 @@ from viewer.config import Settings
 from viewer.runs.cache import SingleFlightCache, Sized
 from viewer.runs.ids import check_run_id, check_step_ids
 from viewer.runs.model import Run
-from viewer.runs.redact import redact_value
+from viewer.runs.redact import redact_payload
 from viewer.runs.status import status_of
 from viewer.runs.upstream import Endpoint, RunAnswer, RunsApi, runs_api_for
 
@@ -163,11 +163,6 @@ class RunsService:
     def _ttl(self, data: dict[str, Any]) -> float:
         """Answers for runs still moving are shared briefly; finished ones are kept longer."""
         return self.final_ttl if status_of(data.get("status")).final else self.live_ttl
-
-
-def redact_payload(data: dict[str, Any]) -> dict[str, Any]:
-    """Secrets out of the whole answer, once, before anything keeps it."""
-    return redact_value(data)
 
 
 def init_app(app: Flask, settings: Settings, endpoint: Endpoint) -> None:
