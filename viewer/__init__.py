@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from dataclasses import replace
 from pathlib import Path
 
@@ -10,14 +9,21 @@ import httpx
 from flask import Flask
 from flask_compress import Compress
 
-from viewer import auth, security
+from viewer import auth, logs, metrics, security
 from viewer.config import Settings
 from viewer.graph.cache import LayoutCache
 from viewer.runs import service
 from viewer.runs.upstream import Endpoint
-from viewer.web import audit, errors, formatting, fragments, pages, raw
+from viewer.web import access, audit, errors, formatting, fragments, health, pages, raw
 
-ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = Path(__file__).resolve().parent
+
+
+def asset_folder(name: str) -> Path:
+    """`templates` or `static`: inside the package when installed from a wheel, else the
+    checkout's top-level folder."""
+    installed = PACKAGE / name
+    return installed if installed.is_dir() else PACKAGE.parent / name
 
 
 def create_app(
@@ -30,8 +36,8 @@ def create_app(
     settings = settings or Settings.from_env()
     app = Flask(
         __name__,
-        template_folder=str(ROOT / "templates"),
-        static_folder=str(ROOT / "static"),
+        template_folder=str(asset_folder("templates")),
+        static_folder=str(asset_folder("static")),
     )
     app.config.update(
         VIEWER_SETTINGS=settings,
@@ -44,7 +50,8 @@ def create_app(
         SESSION_COOKIE_SAMESITE="Lax",
     )
     app.jinja_env.autoescape = True
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logs.configure(settings.log_format)
+    metrics.serving_threads(settings.threads)
     service.init_app(app, settings, endpoint_for(settings, transport))
     app.extensions["layout_cache"] = LayoutCache(max_entries=64)
     formatting.init_app(app)
@@ -55,6 +62,8 @@ def create_app(
     errors.init_app(app, {fragments.bp.name: errors.FRAGMENT, raw.bp.name: errors.JSON})
     auth.init_app(app)
     audit.init_app(app, (pages.bp.name, fragments.bp.name, raw.bp.name))
+    health.init_app(app)
+    access.init_app(app)
     return app
 
 

@@ -1,4 +1,7 @@
-"""`python -m viewer`: serve the viewer with waitress on VIEWER_HOST:VIEWER_PORT."""
+"""`python -m viewer` and `run-viewer`: serve the viewer with waitress on VIEWER_HOST:VIEWER_PORT.
+
+One process for one machine; see viewer/gunicorn_conf.py for several worker processes.
+"""
 
 from __future__ import annotations
 
@@ -37,14 +40,19 @@ def main() -> int:
     except ConfigError as error:
         print(f"run viewer: configuration error: {error}", file=sys.stderr)
         return 2
-    import waitress
-
     from viewer import create_app
+    from viewer.serving import GracefulServer, allow_open_files
 
-    app = create_app(settings)
+    app = create_app(settings)  # configures logging
+    allow_open_files(settings.connection_limit)
+    server = GracefulServer(app, settings)
     source = "demo runs (no RUNS_API_URL set)" if settings.demo_mode else settings.runs_api_url
-    print(f"run viewer on http://{settings.host}:{settings.port}/ reading {source}", flush=True)
-    waitress.serve(app, host=settings.host, port=settings.port, threads=16, ident="run-viewer")
+    print(
+        f"run viewer on http://{settings.host}:{server.port}/ reading {source} "
+        f"({settings.threads} threads, up to {settings.connection_limit} connections)",
+        flush=True,
+    )
+    server.serve()
     return 0
 
 

@@ -13,6 +13,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 AUTH_MODES = ("none", "proxy", "token")
 REDIS_SCHEMES = ("redis", "rediss", "unix")
 MIN_SECRET_KEY_LENGTH = 32
+LOG_FORMATS = ("text", "json")
+MIN_METRICS_TOKEN_LENGTH = 16
 
 
 class ConfigError(ValueError):
@@ -50,6 +52,11 @@ class Settings:
     upstream_concurrency: int = 32
     breaker_failures: int = 5
     breaker_seconds: float = 30.0
+    threads: int = 32
+    connection_limit: int = 1000
+    shutdown_grace_seconds: float = 20.0
+    log_format: str = "text"
+    metrics_token: str | None = field(default=None, repr=False)
 
     @property
     def demo_mode(self) -> bool:
@@ -103,6 +110,15 @@ class Settings:
                 reader.number("VIEWER_BREAKER_FAILURES", 5, low=0, high=1000, whole=True)
             ),
             breaker_seconds=reader.number("VIEWER_BREAKER_SECONDS", 30.0, low=1, high=3600),
+            threads=int(reader.number("VIEWER_THREADS", 32, low=1, high=512, whole=True)),
+            connection_limit=int(
+                reader.number("VIEWER_CONNECTION_LIMIT", 1000, low=10, high=100_000, whole=True)
+            ),
+            shutdown_grace_seconds=reader.number(
+                "VIEWER_SHUTDOWN_GRACE_SECONDS", 20.0, low=0, high=600
+            ),
+            log_format=reader.choice("VIEWER_LOG_FORMAT", LOG_FORMATS, "text"),
+            metrics_token=reader.secret("VIEWER_METRICS_TOKEN", MIN_METRICS_TOKEN_LENGTH),
         )
         settings.check()
         return settings
@@ -192,6 +208,17 @@ class _Reader:
             raise ConfigError(f"{name}={raw!r} is not {kind}") from None
         if not low <= value <= high:
             raise ConfigError(f"{name}={raw} is out of range: use {low:g} to {high:g}")
+        return value
+
+    def secret(self, name: str, min_length: int) -> str | None:
+        value = self.text(name)
+        if value is None:
+            return None
+        if len(value) < min_length or any(char.isspace() for char in value):
+            raise ConfigError(
+                f"{name} must be at least {min_length} characters without spaces "
+                "(a random string, e.g. from `openssl rand -hex 32`)"
+            )
         return value
 
     def flag(self, name: str) -> bool:

@@ -19,7 +19,7 @@ CONTENT_SECURITY_POLICY = "; ".join(
     )
 )
 HSTS = "max-age=31536000; includeSubDomains"
-UNCACHED_ENDPOINTS = frozenset({"static", "auth.healthz"})
+UNCACHED_ENDPOINTS = frozenset({"static", "health.healthz"})
 
 
 def served_over_https() -> bool:

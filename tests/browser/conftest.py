@@ -25,10 +25,10 @@ from tests.browser.helpers import (
     ServerProcess,
     Watch,
     origin_of,
-    read_from,
     start_demo_upstream,
     start_viewer,
 )
+from tests.support.processes import read_from
 
 # Every server started in this session (stopped ones included, for their logs).
 _SERVERS: list[ServerProcess] = []

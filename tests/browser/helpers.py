@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import os
 import re
 import socket
-import subprocess
 import sys
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import httpx
 from playwright.sync_api import BrowserContext, ConsoleMessage, Dialog, Page, Request, expect
+
+from tests.support.processes import ServerProcess, launch
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts"
@@ -39,10 +37,6 @@ DEMO_TOKEN = "demo-token"
 REFRESH_SECONDS = 1
 MAIN_RUNNING_SECONDS = 20
 DEMO_MODE_RUNNING_SECONDS = 600  # the demo-mode home page then lists a run still running
-READY_TIMEOUT = 20.0
-
-# The environment variables the viewer reads; none leaks from the caller's shell.
-_SETTING_PREFIXES = ("VIEWER_", "RUNS_API_", "DEMO_")
 
 # Chromium's own line for an HTTP error answer (the document or a fetch).
 _HTTP_ERROR = re.compile(r"Failed to load resource: the server responded with a status of (\d+)")
@@ -68,101 +62,12 @@ def free_port() -> int:
 # ---- servers as real processes ---------------------------------------------------------------
 
 
-@dataclass
-class ServerProcess:
-    """One server started with `python -m ...`, its output going to two log files."""
-
-    name: str
-    url: str
-    process: subprocess.Popen[bytes]
-    stdout_path: Path
-    stderr_path: Path
-
-    def log_paths(self) -> tuple[Path, Path]:
-        return self.stdout_path, self.stderr_path
-
-    def stderr_size(self) -> int:
-        return self.stderr_path.stat().st_size if self.stderr_path.exists() else 0
-
-    def stderr_since(self, offset: int) -> str:
-        """What the server wrote to stderr after `offset` bytes."""
-        return read_from(self.stderr_path, offset)
-
-    def stop(self) -> None:
-        """Terminate the process (and only it), then kill it if it does not stop."""
-        if self.process.poll() is not None:
-            return
-        self.process.terminate()
-        try:
-            self.process.wait(5)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(5)
-
-
-def read_from(path: Path, offset: int, limit: int = 20_000) -> str:
-    """The text of a log file from `offset`, keeping only the last `limit` characters."""
-    if not path.exists():
-        return ""
-    with path.open("rb") as handle:
-        handle.seek(offset)
-        text = handle.read().decode("utf-8", "replace")
-    return text if len(text) <= limit else "[…]\n" + text[-limit:]
-
-
-def server_env(extra: dict[str, str]) -> dict[str, str]:
-    """The caller's environment without viewer settings, plus `extra`."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(_SETTING_PREFIXES)}
-    env["PYTHONUNBUFFERED"] = "1"
-    env.update(extra)
-    return env
-
-
 def start_server(
     name: str, args: list[str], port: int, *, env: dict[str, str], ready_path: str
 ) -> ServerProcess:
     """Start `python <args>` from the project root and wait until `ready_path` answers."""
-    LOG_DIR.mkdir(parents=True, exist_ok=True)
-    stdout_path = LOG_DIR / f"{name}-{port}.stdout.log"
-    stderr_path = LOG_DIR / f"{name}-{port}.stderr.log"
-    with stdout_path.open("wb") as out, stderr_path.open("wb") as err:
-        process = subprocess.Popen(
-            [sys.executable, *args],
-            cwd=ROOT,
-            env=server_env(env),
-            stdout=out,
-            stderr=err,
-            stdin=subprocess.DEVNULL,
-        )
-    server = ServerProcess(name, f"http://127.0.0.1:{port}", process, stdout_path, stderr_path)
-    try:
-        wait_until_answering(server, ready_path)
-    except BaseException:
-        server.stop()
-        raise
-    return server
-
-
-def wait_until_answering(server: ServerProcess, path: str) -> None:
-    """Poll `path` until the server answers with any HTTP status; fail with its logs if not."""
-    deadline = time.monotonic() + READY_TIMEOUT
-    last_error = "no attempt"
-    while time.monotonic() < deadline:
-        if server.process.poll() is not None:
-            break
-        try:
-            httpx.get(server.url + path, timeout=1.0)
-        except httpx.HTTPError as error:
-            last_error = repr(error)
-            time.sleep(0.1)
-        else:
-            return
-    raise RuntimeError(
-        f"{server.name} did not answer on {server.url}{path} "
-        f"(exit code {server.process.poll()}, last error {last_error}).\n"
-        f"--- stdout ---\n{read_from(server.stdout_path, 0)}\n"
-        f"--- stderr ---\n{read_from(server.stderr_path, 0)}"
-    )
+    command = [sys.executable, *args]
+    return launch(name, command, port, env=env, ready_path=ready_path, log_dir=LOG_DIR)
 
 
 def start_demo_upstream(

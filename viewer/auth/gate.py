@@ -14,10 +14,11 @@ from viewer.auth.identity import ANONYMOUS, Refusal, proxy_identity, token_ident
 from viewer.auth.session import SESSION_COOKIE
 from viewer.auth.state import auth_state
 from viewer.errors import AccessRefused, NotAuthorized, SignInRequired
+from viewer.web import health
 
 log = logging.getLogger("viewer.auth")
 
-PUBLIC_ENDPOINTS = frozenset({"static", "auth.healthz"})
+PUBLIC_ENDPOINTS = frozenset({"static"}) | health.PUBLIC_ENDPOINTS
 SIGN_IN_ENDPOINTS = frozenset({"auth.signin", "auth.signin_post", "auth.signout"})
 REASONS = {
     "expired": "Your session has ended — sign in again",

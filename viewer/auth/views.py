@@ -1,4 +1,4 @@
-"""Sign-in and sign-out pages (token mode) and the health check."""
+"""Sign-in and sign-out pages (token mode)."""
 
 from __future__ import annotations
 
@@ -19,12 +19,6 @@ from viewer.errors import AccessRefused
 
 bp = Blueprint("auth", __name__)
 log = logging.getLogger("viewer.auth")
-
-
-@bp.get("/healthz")
-def healthz() -> Response:
-    """Liveness for load balancers; needs no sign-in and reads nothing."""
-    return Response("ok\n", mimetype="text/plain")
 
 
 @bp.get("/signin")

@@ -10,6 +10,8 @@ from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
+from viewer import metrics
+
 T = TypeVar("T")
 
 
@@ -43,13 +45,16 @@ class SingleFlightCache(Generic[T]):
         with self._lock:
             cached = self._fresh(key)
             if cached is not None:
+                metrics.cache_lookup("hit")
                 return cached
             waiting = self._in_flight.get(key)
             if waiting is None:
                 future: Future[T] = Future()
                 self._in_flight[key] = future
         if waiting is not None:
+            metrics.cache_lookup("coalesced")
             return waiting.result()
+        metrics.cache_lookup("miss")
         try:
             result = fetch()
         except BaseException as error:
@@ -86,6 +91,7 @@ class SingleFlightCache(Generic[T]):
         while self._bytes > self.max_bytes and self._entries:
             _, (_, size, _) = self._entries.popitem(last=False)
             self._bytes -= size
+        metrics.cache_bytes(self._bytes)
 
     def __len__(self) -> int:
         return len(self._entries)

@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
+from viewer import metrics
 from viewer.errors import UpstreamBusy
 
 CLOSED, OPEN, HALF_OPEN = "closed", "open", "half_open"
@@ -38,6 +39,7 @@ class Bulkhead:
             if not full:
                 self._in_use += 1
         if full:
+            metrics.upstream_call("rejected", 0.0)
             raise UpstreamBusy(
                 f"The viewer is already waiting on {self.size} answers from the runs service, "
                 "its limit. Try again in a few seconds.",
@@ -78,7 +80,9 @@ class CircuitBreaker:
             wait = self._opened_at + self.cooldown - self.clock()
             if self._state == OPEN and wait <= 0:
                 self._state = HALF_OPEN
+                metrics.breaker_state(HALF_OPEN)
                 return
+        metrics.upstream_call("breaker_open", 0.0)
         raise UpstreamBusy(
             "The runs service failed several times in a row, so the viewer is giving it a "
             "moment before asking again. Try again shortly.",
@@ -91,8 +95,11 @@ class CircuitBreaker:
             if not failed:
                 self._failures = 0
                 self._state = CLOSED
-                return
-            self._failures += 1
-            if self._state == HALF_OPEN or (self.threshold and self._failures >= self.threshold):
-                self._state = OPEN
-                self._opened_at = self.clock()
+            else:
+                self._failures += 1
+                if self._state == HALF_OPEN or (
+                    self.threshold and self._failures >= self.threshold
+                ):
+                    self._state = OPEN
+                    self._opened_at = self.clock()
+            metrics.breaker_state(self._state)

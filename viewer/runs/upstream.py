@@ -17,6 +17,7 @@ from urllib.parse import quote
 
 import httpx
 
+from viewer import metrics
 from viewer.config import Settings
 from viewer.errors import (
     NotAuthorized,
@@ -219,6 +220,8 @@ class RunsApi:
         outcome: object,
         started: float,
     ) -> None:
+        seconds = time.monotonic() - started
+        metrics.upstream_call(outcome if isinstance(outcome, int) else str(outcome), seconds)
         log.info(
             "upstream GET run=%s params=%s x_request_id=%s upstream_request_id=%s outcome=%s ms=%d",
             run_id,
@@ -226,7 +229,7 @@ class RunsApi:
             request_id,
             upstream_id or "-",
             outcome,
-            (time.monotonic() - started) * 1000,
+            seconds * 1000,
         )
 
 

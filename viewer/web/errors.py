@@ -91,6 +91,8 @@ def handle_viewer_error(error: ViewerError) -> Response:
         error = sign_in_again(error) or error
     if isinstance(error, SignInRequired):
         return answer_sign_in(error)
+    if error.request_id:
+        g.upstream_request_id = error.request_id  # for the access log line
     log.warning(
         "%s %s -> %d %s upstream_request_id=%s viewer_request_id=%s",
         request.method,

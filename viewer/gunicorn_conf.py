@@ -1,0 +1,82 @@
+"""gunicorn settings for several worker processes on one machine:
+
+    gunicorn -c python:viewer.gunicorn_conf            # WEB_CONCURRENCY workers (default 2)
+    gunicorn -c python:viewer.gunicorn_conf --workers 4
+
+Everything else comes from the same environment as `python -m viewer` (VIEWER_HOST, VIEWER_PORT,
+VIEWER_THREADS, VIEWER_CONNECTION_LIMIT, VIEWER_SHUTDOWN_GRACE_SECONDS, VIEWER_LOG_FORMAT),
+read and checked by viewer/config.py. gthread workers: each serves VIEWER_THREADS requests at
+once and keeps idle keep-alive connections in its poller, not in a thread. On SIGTERM gunicorn
+stops accepting and lets requests in flight finish for VIEWER_SHUTDOWN_GRACE_SECONDS.
+
+Metrics: the workers share PROMETHEUS_MULTIPROC_DIR (a fresh temporary folder unless set), so
+/metrics on any worker reports them all. It must be set here, before prometheus_client is
+imported by the viewer, and emptied before the workers start.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+_METRICS_ENV = "PROMETHEUS_MULTIPROC_DIR"
+_own_metrics_dir = None if os.environ.get(_METRICS_ENV) else tempfile.mkdtemp(prefix="run-viewer-")
+if _own_metrics_dir:
+    os.environ[_METRICS_ENV] = _own_metrics_dir
+
+from prometheus_client import multiprocess  # noqa: E402
+
+from viewer.__main__ import check_listen_address  # noqa: E402
+from viewer.config import ConfigError, Settings  # noqa: E402
+
+try:
+    _settings = Settings.from_env()
+    check_listen_address(_settings)
+except ConfigError as _error:
+    print(f"run viewer: configuration error: {_error}", file=sys.stderr)
+    sys.exit(2)
+
+_host = f"[{_settings.host}]" if ":" in _settings.host else _settings.host
+
+wsgi_app = "viewer:create_app()"
+proc_name = "run-viewer"
+bind = [f"{_host}:{_settings.port}"]
+workers = int(os.environ.get("WEB_CONCURRENCY") or 2)
+worker_class = "gthread"
+threads = _settings.threads
+worker_connections = _settings.connection_limit
+keepalive = 20  # seconds an idle browser connection stays open (pages poll every few seconds)
+graceful_timeout = math.ceil(_settings.shutdown_grace_seconds)
+control_socket_disable = True  # several instances may share a machine (and a HOME)
+accesslog = None  # the viewer writes its own access line (viewer.access), with request ids
+logconfig_dict: dict[str, Any] = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "viewer": {"()": "viewer.logs.formatter_for", "log_format": _settings.log_format}
+    },
+    "handlers": {"stderr": {"class": "viewer.logs.StderrHandler", "formatter": "viewer"}},
+    "root": {"level": "INFO", "handlers": ["stderr"]},
+    "loggers": {"gunicorn.error": {"level": "INFO", "handlers": [], "propagate": True}},
+}
+
+
+def on_starting(_server: Any) -> None:
+    """Start from empty metric files: values of an earlier run must not be added in."""
+    for stale in Path(os.environ[_METRICS_ENV]).glob("*.db"):
+        stale.unlink()
+
+
+def child_exit(_server: Any, worker: Any) -> None:
+    """A worker ended: drop its live gauges (busy threads, cache bytes, breaker state)."""
+    multiprocess.mark_process_dead(worker.pid)
+
+
+def on_exit(_server: Any) -> None:
+    if _own_metrics_dir:
+        shutil.rmtree(_own_metrics_dir, ignore_errors=True)
