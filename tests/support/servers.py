@@ -38,7 +38,9 @@ def serve_wsgi(app: Callable) -> Iterator[str]:
 @dataclass
 class Reply:
     """One scripted answer: status, body, headers, a delay before it, or a dropped connection;
-    `head_delay` sends the status line and headers one byte at a time, that far apart."""
+    `head_delay` sends the status line and headers one byte at a time, that far apart;
+    `hold` keeps the answer back until the event is set (a request kept in flight for as long
+    as a test needs, without guessing a delay)."""
 
     status: int = 200
     body: bytes = b""
@@ -47,6 +49,7 @@ class Reply:
     drop: bool = False
     chunk_delay: float = 0.0
     head_delay: float = 0.0
+    hold: threading.Event | None = None
 
 
 class _QuietServer(ThreadingHTTPServer):
@@ -75,6 +78,8 @@ class ScriptedUpstream:
                     outer.requests.append({"path": self.path, **dict(self.headers.items())})
                     reply = outer.replies.pop(0) if len(outer.replies) > 1 else outer.replies[0]
                 time.sleep(reply.delay)
+                if reply.hold is not None:
+                    reply.hold.wait(60)
                 if reply.drop:
                     self.close_connection = True
                     self.connection.shutdown(socket.SHUT_RDWR)

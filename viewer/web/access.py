@@ -18,6 +18,7 @@ from werkzeug.wsgi import ClosingIterator
 
 from viewer import metrics
 from viewer.runs.redact import redact_text
+from viewer.web.loading import upstream_request_id
 
 log = logging.getLogger("viewer.access")
 
@@ -85,7 +86,7 @@ def note_request(_error: BaseException | None = None) -> None:
         "route": request.url_rule.rule if request.url_rule else None,
         "target": redact_text(target[:MAX_TARGET_LENGTH]),
         "request_id": g.get("request_id"),
-        "upstream_request_id": g.get("upstream_request_id"),
+        "upstream_request_id": g.get("upstream_request_id") or upstream_request_id(),
         "who": identity.audit_name if identity else "anonymous",
     }
 
