@@ -60,8 +60,9 @@ format: $(DEV_STAMP)
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-bench: $(RUN_STAMP)  ## print the graph and polling benchmarks
-	$(PY) bench/graph.py; graph=$$?; $(PY) bench/pollers.py && exit $$graph
+bench: $(RUN_STAMP)  ## print the graph, polling and open-connections benchmarks
+	$(PY) bench/graph.py; graph=$$?; $(PY) bench/pollers.py; pollers=$$?; \
+	$(PY) bench/connections.py && exit $$(( graph || pollers ))
 
 demo-api: $(RUN_STAMP)  ## the demo runs API alone on 127.0.0.1:8001
 	$(PY) -m viewer.demo --host 127.0.0.1 --port 8001

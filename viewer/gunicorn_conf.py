@@ -10,8 +10,8 @@ once and keeps idle keep-alive connections in its poller, not in a thread. On SI
 stops accepting and lets requests in flight finish for VIEWER_SHUTDOWN_GRACE_SECONDS.
 
 Metrics: the workers share PROMETHEUS_MULTIPROC_DIR (a fresh temporary folder unless set), so
-/metrics on any worker reports them all. It must be set here, before prometheus_client is
-imported by the viewer, and emptied before the workers start.
+/metrics on any worker reports them all. It is set (or emptied) in the master before the
+workers start, and before anything imports prometheus_client (viewer.metrics does so lazily).
 """
 
 from __future__ import annotations
@@ -21,22 +21,18 @@ import os
 import shutil
 import sys
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from viewer.__main__ import check_listen_address
+from viewer.config import ConfigError, Settings
+
 _METRICS_ENV = "PROMETHEUS_MULTIPROC_DIR"
-_own_metrics_dir = None if os.environ.get(_METRICS_ENV) else tempfile.mkdtemp(prefix="run-viewer-")
-if _own_metrics_dir:
-    os.environ[_METRICS_ENV] = _own_metrics_dir
-
-from prometheus_client import multiprocess  # noqa: E402
-
-from viewer.__main__ import check_listen_address  # noqa: E402
-from viewer.config import ConfigError, Settings  # noqa: E402
+_own_metrics_dir: str | None = None
 
 try:
     _settings = Settings.from_env()
-    check_listen_address(_settings)
 except ConfigError as _error:
     print(f"run viewer: configuration error: {_error}", file=sys.stderr)
     sys.exit(2)
@@ -66,14 +62,30 @@ logconfig_dict: dict[str, Any] = {
 }
 
 
-def on_starting(_server: Any) -> None:
-    """Start from empty metric files: values of an earlier run must not be added in."""
-    for stale in Path(os.environ[_METRICS_ENV]).glob("*.db"):
-        stale.unlink()
+def on_starting(server: Any) -> None:
+    """Before any worker: refuse an open address without sign-in (`--bind` included), and give
+    the workers an empty metrics folder (values of an earlier run must not be added in)."""
+    global _own_metrics_dir
+    for address in server.cfg.bind:
+        if not address.startswith(("unix:", "fd://")):
+            host = address.rsplit(":", 1)[0].strip("[]") if ":" in address else address
+            try:
+                check_listen_address(replace(_settings, host=host))
+            except ConfigError as error:
+                print(f"run viewer: configuration error (bind {address}): {error}", file=sys.stderr)
+                sys.exit(2)
+    if os.environ.get(_METRICS_ENV):
+        for stale in Path(os.environ[_METRICS_ENV]).glob("*.db"):
+            stale.unlink()
+    else:
+        _own_metrics_dir = tempfile.mkdtemp(prefix="run-viewer-metrics-")
+        os.environ[_METRICS_ENV] = _own_metrics_dir
 
 
 def child_exit(_server: Any, worker: Any) -> None:
     """A worker ended: drop its live gauges (busy threads, cache bytes, breaker state)."""
+    from prometheus_client import multiprocess
+
     multiprocess.mark_process_dead(worker.pid)
 
 
