@@ -46,9 +46,10 @@ def until(condition, what: str) -> None:  # type: ignore[no-untyped-def]
 
 
 def refuses_connections(url: str) -> bool:
+    """True once the listening socket is gone: refused, or reset while waiting in its backlog."""
     try:
         httpx.get(url + "/healthz", timeout=2)
-    except httpx.ConnectError:
+    except (httpx.ConnectError, httpx.ReadError, httpx.RemoteProtocolError):
         return True
     return False
 
