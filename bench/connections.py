@@ -68,14 +68,16 @@ def open_idle(port: int, count: int) -> list[socket.socket]:
 def fresh_requests(url: str, path: str, count: int) -> tuple[list[float], int]:
     """Time `count` requests, each on a new connection; count those that time out."""
     times, timeouts = [], 0
-    for _ in range(count):
-        started = time.perf_counter()
-        try:
-            httpx.get(url + path, timeout=TIMEOUT, headers={"Connection": "close"})
-        except httpx.TimeoutException:
-            timeouts += 1
-            continue
-        times.append(time.perf_counter() - started)
+    no_reuse = httpx.Limits(max_keepalive_connections=0)
+    with httpx.Client(base_url=url, timeout=TIMEOUT, limits=no_reuse) as client:
+        for _ in range(count):
+            started = time.perf_counter()
+            try:
+                client.get(path)
+            except httpx.TimeoutException:
+                timeouts += 1
+                continue
+            times.append(time.perf_counter() - started)
     return times, timeouts
 
 
