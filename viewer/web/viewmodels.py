@@ -6,12 +6,13 @@ address they link to (or hand to the browser's scripts) is made here, with `url_
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from flask import url_for
 
 from viewer.runs.ids import MAX_STEPS_PER_CALL
+from viewer.runs.logs import warnings_in
 from viewer.runs.model import InputField, Moment, Run, StepState
 from viewer.runs.status import Status
 
@@ -57,17 +58,28 @@ class AttentionItem:
 
 @dataclass(frozen=True)
 class Attention:
-    """Steps that need a person's attention: failures first, then steps waiting."""
+    """Steps that need a person's attention: failures first, then steps waiting; and steps
+    that succeeded with warnings in their logs (the cause of a later failure, often)."""
 
     items: tuple[AttentionItem, ...]  # at most ATTENTION_SHOWN
     failed_count: int
     waiting_count: int
     open_failed_href: str | None  # the fragment with every failed step's panel (one call)
     first_failed_href: str | None
+    warned: tuple[AttentionItem, ...] = ()  # at most ATTENTION_SHOWN; `error` is the warning
+    warned_ids: frozenset[str] = frozenset()  # every succeeded step with a warning
 
     @property
     def title(self) -> str:
-        return "Why this run failed" if self.failed_count else "What this run is waiting for"
+        if self.failed_count:
+            return "Why this run failed"
+        if self.waiting_count:
+            return "What this run is waiting for"
+        return "Steps that succeeded with warnings"
+
+    @property
+    def any(self) -> bool:
+        return bool(self.items or self.warned)
 
     @property
     def hidden_count(self) -> int:
@@ -148,12 +160,22 @@ def attention(run: Run, urls: RunUrls) -> Attention:
     shown = (failed + waiting)[:ATTENTION_SHOWN]
     items = tuple(_attention_item(run, state) for state in shown)
     open_ids = ",".join(state.id for state in failed[:MAX_STEPS_PER_CALL])
+    warned = [
+        (state, found[0].text)
+        for state in run.steps.values()
+        if state.status.key == "success" and (found := warnings_in(state.logs))
+    ]
     return Attention(
         items=items,
         failed_count=len(failed),
         waiting_count=len(waiting),
         open_failed_href=f"{urls.steps}?ids={open_ids}" if len(failed) > 1 else None,
         first_failed_href=step_href(run.id, failed[0].id) if failed else None,
+        warned=tuple(
+            replace(_attention_item(run, state), error=text)
+            for state, text in warned[:ATTENTION_SHOWN]
+        ),
+        warned_ids=frozenset(state.id for state, _ in warned),
     )
 
 
