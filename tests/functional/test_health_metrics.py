@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 
 import httpx
@@ -234,3 +235,64 @@ def test_access_log_names_who_and_the_upstream_request_of_a_failure(
     assert line["upstream_request_id"] == "req-missing"
     assert line["request_id"] == answer.headers["X-Request-Id"]
     assert line["status"] == 404
+
+
+def test_breaker_state_and_refusals_are_reported() -> None:
+    from viewer.errors import UpstreamBusy
+    from viewer.runs.guard import Bulkhead, CircuitBreaker
+
+    now = [0.0]
+    breaker = CircuitBreaker(threshold=2, cooldown=10, clock=lambda: now[0])
+    refused = sample("viewer_upstream_requests_total", outcome="breaker_open")
+    breaker.record(failed=True)
+    assert sample("viewer_upstream_breaker_state") == 0
+    breaker.record(failed=True)
+    assert sample("viewer_upstream_breaker_state") == 2
+    with pytest.raises(UpstreamBusy):
+        breaker.before_call()
+    assert sample("viewer_upstream_requests_total", outcome="breaker_open") == refused + 1
+    now[0] = 11
+    breaker.before_call()
+    assert sample("viewer_upstream_breaker_state") == 1
+    breaker.record(failed=False)
+    assert sample("viewer_upstream_breaker_state") == 0
+
+    full = sample("viewer_upstream_requests_total", outcome="rejected")
+    bulkhead = Bulkhead(1)
+    with bulkhead.slot(), pytest.raises(UpstreamBusy), bulkhead.slot():
+        pass
+    assert sample("viewer_upstream_requests_total", outcome="rejected") == full + 1
+
+
+def test_a_caller_that_joins_a_fetch_in_flight_counts_as_coalesced() -> None:
+    import threading
+
+    from viewer.runs.cache import SingleFlightCache, Sized
+
+    cache: SingleFlightCache[str] = SingleFlightCache(1024)
+    started, release = threading.Event(), threading.Event()
+
+    def slow_fetch() -> Sized[str]:
+        started.set()
+        release.wait(10)
+        return Sized("answer", 60, 6)
+
+    coalesced = sample("viewer_cache_lookups_total", result="coalesced")
+    first = threading.Thread(target=cache.get, args=("key", slow_fetch))
+    first.start()
+    assert started.wait(10)
+    joined: list[str] = []
+    second = threading.Thread(target=lambda: joined.append(cache.get("key", slow_fetch)))
+    second.start()
+    try:
+        for _ in range(1000):  # the second caller joins the first one's fetch
+            if sample("viewer_cache_lookups_total", result="coalesced") > coalesced:
+                break
+            time.sleep(0.01)
+        assert second.is_alive(), "it waits for the first caller's answer"
+    finally:
+        release.set()
+        first.join(10)
+        second.join(10)
+    assert joined == ["answer"]
+    assert sample("viewer_cache_lookups_total", result="coalesced") == coalesced + 1
