@@ -10,7 +10,6 @@
   var PAN_PX = 80;
   var READABLE = 0.6; // a diagram too big to fit at this scale opens at its top instead
   var SEP = ' — '; // between name, type and status in a step's aria-label
-  var ORDER = ['failure', 'running', 'waiting', 'pending', 'success', 'skipped', 'cancelled', 'not_run', 'unknown'];
   var SVG_NS = 'http://www.w3.org/2000/svg';
 
   var states = new WeakMap(); // .graph element -> its state
@@ -334,6 +333,11 @@
 
   // ---- list view ---------------------------------------------------------------------------------
 
+  // The statuses in sort order, from the registry (viewer/runs/status.py) through the page.
+  function statusOrder(root) {
+    return ((root && root.getAttribute('data-status-order')) || 'unknown').split(' ');
+  }
+
   function statusText(el) {
     var label = el.getAttribute('aria-label') || '';
     return label.slice(label.lastIndexOf(SEP) + SEP.length);
@@ -418,7 +422,7 @@
 
   function sortValue(key, tr) {
     var text = tr.cells[{ name: 0, type: 1, status: 2, duration: 3, cu: 4 }[key]].textContent.trim();
-    if (key === 'status') return ORDER.indexOf(tr.getAttribute('data-status'));
+    if (key === 'status') return statusOrder(tr.closest('.graph')).indexOf(tr.getAttribute('data-status'));
     if (key === 'duration') return durationSeconds(text);
     if (key === 'cu') {
       var n = Number(text.replace(/[,\s]/g, ''));
@@ -451,7 +455,7 @@
       var step = s.byId.get(id);
       var entry = statuses[id] || {};
       if (!step) return;
-      var status = ORDER.indexOf(entry.status) >= 0 ? entry.status : 'unknown';
+      var status = statusOrder(s.root).indexOf(entry.status) >= 0 ? entry.status : 'unknown';
       var el = step.el;
       var before = el.getAttribute('data-status');
       var label = el.getAttribute('aria-label') || '';

@@ -15,6 +15,7 @@ from viewer.graph import view
 from viewer.graph.cache import LayoutCache
 from viewer.graph.draw import fit, path_d
 from viewer.graph.view import GraphView, graph_view, status_key
+from viewer.runs.status import TEMPLATE_GLOBALS
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 HOSTILE_NAME = "<img src=x onerror=alert(1)>"
@@ -64,6 +65,7 @@ def make(definition: object = EXAMPLE, **kwargs) -> GraphView:
 
 def render(graph: GraphView) -> str:
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True)
+    env.globals.update(TEMPLATE_GLOBALS)
     return env.get_template("_graph.html").render(graph=graph)
 
 

@@ -70,7 +70,9 @@ def test_problems_are_reported() -> None:
 
 
 def test_unknown_status_says_what_it_was() -> None:
-    assert run_of(status="exploded").status.label == "Unknown (“exploded”)"
+    """The word itself, humanised (issue 15), not "Unknown (“exploded”)"."""
+    assert run_of(status="exploded").status.label == "Exploded"
+    assert run_of(status="timed_out").status.label == "Timed out"
 
 
 def test_wrapped_execution_state_and_tx_hash_lists() -> None:

@@ -13,21 +13,9 @@ from viewer.graph.cache import LayoutCache
 from viewer.graph.draw import Drawing, EdgeView, draw, fit
 from viewer.graph.layout import NODE_H, NODE_W, Box
 from viewer.graph.plan import FANOUT_THRESHOLD, Cluster, Plan, plan
-from viewer.runs.status import STATUS_LABELS
+from viewer.runs.status import ATTENTION, ORDER, STATUS_LABELS
 
-LEGEND = ("failure", "running", "waiting", "pending", "success", "skipped", "cancelled", "not_run")
-STATUS_RANK = {key: rank for rank, key in enumerate((*LEGEND, "unknown"))}
-# which status a box of several steps shows: the one most worth a look (success only if all did)
-ATTENTION = (
-    "failure",
-    "running",
-    "waiting",
-    "pending",
-    "cancelled",
-    "unknown",
-    "skipped",
-    "not_run",
-)
+STATUS_RANK = {key: rank for rank, key in enumerate(ORDER)}
 LABEL_UNITS = 21.0  # room for a name in a box, in widths of an average lowercase letter
 TYPE_UNITS = 27.0  # the same for the smaller type line
 GROUP_PAD = 12
@@ -52,6 +40,7 @@ class StepView:
     type_label: str
     full_type: str | None  # the full type, when type_label had to be cut
     status: str
+    status_label: str  # the word shown: the status's own, or the upstream's ("Timed out")
     is_root: bool
     href: str  # relative to the run page: "?node=<id>"
     aria_label: str
@@ -120,13 +109,15 @@ def graph_view(
     expanded: frozenset[str] = frozenset(),
     collapsed: frozenset[str] = frozenset(),
     step_facts: Mapping[str, tuple[str, str]] | None = None,
+    labels: Mapping[str, str] | None = None,
     fanout_threshold: int = FANOUT_THRESHOLD,
 ) -> GraphView:
     """Build, lay out (cached per workflow version and shape) and describe one run's graph.
 
     `statuses`: step id -> status key; `expanded`: fan-out parents to show in full;
     `collapsed`: blocks to draw as one box; `step_facts`: step id -> (duration, compute units)
-    texts for the list view."""
+    texts for the list view; `labels`: step id -> the status word shown when it is not the
+    status's own (an upstream "timed_out" is a failure that reads "Timed out")."""
     graph = build_graph(definition)
     status = {node.id: status_key(statuses, node.id) for node in graph.nodes}
     drawn = plan(graph, status, expanded=expanded, collapsed=collapsed, threshold=fanout_threshold)
@@ -138,14 +129,14 @@ def graph_view(
     return GraphView(
         run_id=run_id,
         step_count=len(graph.nodes),
-        steps=_steps(graph, drawn, drawing, status, links, step_facts or {}),
+        steps=_steps(graph, drawn, drawing, status, links, step_facts or {}, labels or {}),
         clusters=_clusters(graph, drawn, drawing, status, links),
         groups=_groups(graph, drawn, drawing, status, links),
         edges=drawing.edges,
         problems=graph.problems,
         counts=tuple(
             StatusCount(key, STATUS_LABELS[key], counts[key])
-            for key in (*LEGEND, "unknown")
+            for key in ORDER
             if key != "unknown" or counts[key]
         ),
         first_failed=next((n.id for n in graph.nodes if status[n.id] == "failure"), None),
@@ -193,6 +184,7 @@ def _steps(
     status: Mapping[str, str],
     links: _Links,
     facts: Mapping[str, tuple[str, str]],
+    labels: Mapping[str, str],
 ) -> tuple[StepView, ...]:
     nodes: dict[str, Node] = {node.id: node for node in graph.nodes}
     out = []
@@ -204,6 +196,7 @@ def _steps(
         label = fit(node.label, LABEL_UNITS)
         type_label = fit(kind, TYPE_UNITS)
         duration, cu = facts.get(item) or (None, None)
+        said = labels.get(item) or STATUS_LABELS[status[item]]
         out.append(
             StepView(
                 id=item,
@@ -214,9 +207,10 @@ def _steps(
                 type_label=type_label,
                 full_type=kind if type_label != kind else None,
                 status=status[item],
+                status_label=said,
                 is_root=node.is_root,
                 href=links.step(item),
-                aria_label=f"{node.label} — {kind} — {STATUS_LABELS[status[item]]}",
+                aria_label=f"{node.label} — {kind} — {said}",
                 place=place,
                 duration=duration or None,
                 cu=cu or None,

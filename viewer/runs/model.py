@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from viewer.runs.chains import Chain, chain_for
-from viewer.runs.status import Status, status_of
+from viewer.runs.status import Status, run_status, status_of
 from viewer.runs.text import NAME_FIELDS, as_number, as_whole, clean_text, parse_moment, step_label
 
 STRUCTURE_FIELDS = frozenset({"type", "children", *NAME_FIELDS})
@@ -131,7 +131,7 @@ class Run:
             organization_id=clean_text(data.get("organizationId")),
             workflow_id=clean_text(data.get("workflowId")),
             workflow_version=as_whole(data.get("workflowVersion")),
-            status=status_of(data.get("status")),
+            status=run_status(data),
             started=Moment.of(data.get("startedAt")),
             finished=Moment.of(data.get("finishedAt")),
             total_cu=as_number(data.get("totalCu")),
@@ -257,7 +257,7 @@ def _steps(value: object, problems: list[str]) -> dict[str, StepState]:
 
 
 def _step(step_id: str, state: dict[str, Any]) -> StepState:
-    status = status_of(state.get("status"), missing="unknown")
+    status = status_of(state.get("status"), finished=state.get("finishedAt") not in (None, ""))
     return StepState(
         id=step_id,
         status=status,

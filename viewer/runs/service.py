@@ -25,7 +25,7 @@ from viewer.runs.cache import SingleFlightCache, Sized
 from viewer.runs.ids import check_run_id, check_step_ids
 from viewer.runs.model import Run
 from viewer.runs.redact import redact_payload
-from viewer.runs.status import status_of
+from viewer.runs.status import run_status
 from viewer.runs.upstream import Endpoint, RunAnswer, RunsApi, runs_api_for
 
 PARSED_RUNS_KEPT = 32
@@ -162,7 +162,7 @@ class RunsService:
 
     def _ttl(self, data: dict[str, Any]) -> float:
         """Answers for runs still moving are shared briefly; finished ones are kept longer."""
-        return self.final_ttl if status_of(data.get("status")).final else self.live_ttl
+        return self.final_ttl if run_status(data).final else self.live_ttl
 
 
 def init_app(app: Flask, settings: Settings, endpoint: Endpoint) -> None:

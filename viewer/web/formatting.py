@@ -9,7 +9,7 @@ from flask import Flask, current_app
 
 from viewer.runs.ids import RUN_ID
 from viewer.runs.model import Moment
-from viewer.runs.status import STATUS_LABELS
+from viewer.runs.status import TEMPLATE_GLOBALS
 from viewer.web.jsontree import visible_text
 
 
@@ -95,5 +95,5 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(format_seconds)
     app.add_template_filter(visible_text, "visible")
     app.add_template_global(duration_between)
-    app.add_template_global(STATUS_LABELS, "status_labels")
+    app.jinja_env.globals.update(TEMPLATE_GLOBALS)
     app.add_template_test(lambda value: bool(RUN_ID.fullmatch(str(value))), "match_run_id")

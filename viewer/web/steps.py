@@ -36,6 +36,7 @@ def run_graph(
         workflow_version=run.workflow_version,
         definition=run.definition,
         statuses={step_id: state.status.key for step_id, state in run.steps.items()},
+        labels={step_id: state.status.label for step_id, state in run.steps.items()},
         step_facts={
             step_id: (
                 duration_between(state.started, state.finished) or "—",
