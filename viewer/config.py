@@ -67,57 +67,67 @@ class Settings:
         """Read and validate every setting; raise ConfigError naming the first bad one."""
         env = os.environ if environ is None else environ
         reader = _Reader(env)
-        auth_mode = reader.choice("VIEWER_AUTH", AUTH_MODES, "none")
+        auth_mode = reader.choice("VIEWER_AUTH", AUTH_MODES, cls.auth_mode)
         settings = cls(
             runs_api_url=reader.url("RUNS_API_URL"),
             runs_api_token=reader.text("RUNS_API_TOKEN"),
-            connect_timeout=reader.number("RUNS_API_CONNECT_TIMEOUT", 3.0, low=0.1, high=60),
-            read_timeout=reader.number("RUNS_API_TIMEOUT", 10.0, low=0.1, high=120),
-            retry_attempts=int(reader.number("RUNS_API_RETRIES", 3, low=1, high=6, whole=True)),
-            retry_deadline=reader.number("RUNS_API_RETRY_DEADLINE", 15.0, low=0.5, high=120),
-            max_body_bytes=int(
-                reader.number(
-                    "RUNS_API_MAX_BYTES", 16 * 1024 * 1024, low=1024, high=2**31, whole=True
-                )
+            connect_timeout=reader.number(
+                "RUNS_API_CONNECT_TIMEOUT", cls.connect_timeout, low=0.1, high=60
             ),
-            refresh_seconds=reader.number("VIEWER_REFRESH_SECONDS", 3.0, low=0.5, high=300),
-            cache_live_seconds=reader.number("VIEWER_CACHE_LIVE_SECONDS", 2.0, low=0, high=60),
+            read_timeout=reader.number("RUNS_API_TIMEOUT", cls.read_timeout, low=0.1, high=120),
+            retry_attempts=reader.whole("RUNS_API_RETRIES", cls.retry_attempts, low=1, high=6),
+            retry_deadline=reader.number(
+                "RUNS_API_RETRY_DEADLINE", cls.retry_deadline, low=0.5, high=120
+            ),
+            max_body_bytes=reader.whole(
+                "RUNS_API_MAX_BYTES", cls.max_body_bytes, low=1024, high=2**31
+            ),
+            refresh_seconds=reader.number(
+                "VIEWER_REFRESH_SECONDS", cls.refresh_seconds, low=0.5, high=300
+            ),
+            cache_live_seconds=reader.number(
+                "VIEWER_CACHE_LIVE_SECONDS", cls.cache_live_seconds, low=0, high=60
+            ),
             cache_final_seconds=reader.number(
-                "VIEWER_CACHE_FINAL_SECONDS", 300.0, low=0, high=86400
+                "VIEWER_CACHE_FINAL_SECONDS", cls.cache_final_seconds, low=0, high=86400
             ),
-            cache_max_bytes=int(
-                reader.number(
-                    "VIEWER_CACHE_MAX_BYTES", 64 * 1024 * 1024, low=0, high=2**34, whole=True
-                )
+            cache_max_bytes=reader.whole(
+                "VIEWER_CACHE_MAX_BYTES", cls.cache_max_bytes, low=0, high=2**34
             ),
-            timezone=reader.timezone("VIEWER_TIMEZONE", "UTC"),
-            host=reader.text("VIEWER_HOST") or "127.0.0.1",
-            port=int(reader.number("VIEWER_PORT", 8000, low=1, high=65535, whole=True)),
+            timezone=reader.timezone("VIEWER_TIMEZONE", cls.timezone),
+            host=reader.text("VIEWER_HOST") or cls.host,
+            port=reader.whole("VIEWER_PORT", cls.port, low=1, high=65535),
             auth_mode=auth_mode,
             allow_public_without_auth=reader.flag("VIEWER_ALLOW_PUBLIC_WITHOUT_AUTH"),
             secret_key=reader.secret_key("VIEWER_SECRET_KEY", required=auth_mode != "none"),
-            proxy_header=reader.text("VIEWER_PROXY_HEADER") or "X-Auth-Request-Email",
-            trusted_proxies=reader.networks("VIEWER_TRUSTED_PROXIES", ("127.0.0.1/32", "::1/128")),
+            proxy_header=reader.text("VIEWER_PROXY_HEADER") or cls.proxy_header,
+            trusted_proxies=reader.networks("VIEWER_TRUSTED_PROXIES", cls.trusted_proxies),
             allowed_email_domains=reader.words("VIEWER_ALLOWED_EMAIL_DOMAINS"),
-            session_hours=reader.number("VIEWER_SESSION_HOURS", 12.0, low=0.1, high=168),
+            session_hours=reader.number(
+                "VIEWER_SESSION_HOURS", cls.session_hours, low=0.1, high=168
+            ),
             behind_https=reader.flag("VIEWER_BEHIND_HTTPS"),
-            demo_running_seconds=reader.number("DEMO_RUNNING_SECONDS", 90.0, low=1, high=86400),
+            demo_running_seconds=reader.number(
+                "DEMO_RUNNING_SECONDS", cls.demo_running_seconds, low=1, high=86400
+            ),
             redis_url=reader.redis_url("VIEWER_REDIS_URL"),
-            upstream_concurrency=int(
-                reader.number("VIEWER_UPSTREAM_CONCURRENCY", 32, low=1, high=1024, whole=True)
+            upstream_concurrency=reader.whole(
+                "VIEWER_UPSTREAM_CONCURRENCY", cls.upstream_concurrency, low=1, high=1024
             ),
-            breaker_failures=int(
-                reader.number("VIEWER_BREAKER_FAILURES", 5, low=0, high=1000, whole=True)
+            breaker_failures=reader.whole(
+                "VIEWER_BREAKER_FAILURES", cls.breaker_failures, low=0, high=1000
             ),
-            breaker_seconds=reader.number("VIEWER_BREAKER_SECONDS", 30.0, low=1, high=3600),
-            threads=int(reader.number("VIEWER_THREADS", 32, low=1, high=512, whole=True)),
-            connection_limit=int(
-                reader.number("VIEWER_CONNECTION_LIMIT", 1000, low=10, high=100_000, whole=True)
+            breaker_seconds=reader.number(
+                "VIEWER_BREAKER_SECONDS", cls.breaker_seconds, low=1, high=3600
+            ),
+            threads=reader.whole("VIEWER_THREADS", cls.threads, low=1, high=512),
+            connection_limit=reader.whole(
+                "VIEWER_CONNECTION_LIMIT", cls.connection_limit, low=10, high=100_000
             ),
             shutdown_grace_seconds=reader.number(
-                "VIEWER_SHUTDOWN_GRACE_SECONDS", 20.0, low=0, high=600
+                "VIEWER_SHUTDOWN_GRACE_SECONDS", cls.shutdown_grace_seconds, low=0, high=600
             ),
-            log_format=reader.choice("VIEWER_LOG_FORMAT", LOG_FORMATS, "text"),
+            log_format=reader.choice("VIEWER_LOG_FORMAT", LOG_FORMATS, cls.log_format),
             metrics_token=reader.secret("VIEWER_METRICS_TOKEN", MIN_METRICS_TOKEN_LENGTH),
         )
         settings.check()
@@ -194,6 +204,9 @@ class _Reader:
                 "or unix:///path/to/redis.sock"
             )
         return value
+
+    def whole(self, name: str, default: int, *, low: int, high: int) -> int:
+        return int(self.number(name, default, low=low, high=high, whole=True))
 
     def number(
         self, name: str, default: float, *, low: float, high: float, whole: bool = False

@@ -140,3 +140,8 @@ def test_real_upstream_settings() -> None:
     assert settings.runs_api_url == "https://api.example.com"
     assert settings.read_timeout == 2.5
     assert not settings.demo_mode
+
+
+def test_an_empty_environment_gives_the_declared_defaults() -> None:
+    read = Settings.from_env({})
+    assert read == Settings(secret_key=read.secret_key)
