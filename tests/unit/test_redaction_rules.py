@@ -51,6 +51,15 @@ def test_erc20_names_stay_under_token_fields(value: str) -> None:
     }
 
 
+def test_a_token_object_is_walked_not_hidden() -> None:
+    token = {"symbol": "USDC", "address": "0xA0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48"}
+    assert redact_payload({"token": token, "tokenIn": [token]}) == {
+        "token": token,
+        "tokenIn": [token],
+    }
+    assert redact_payload({"fromToken": {"apiKey": SECRET}}) == {"fromToken": {"apiKey": REDACTED}}
+
+
 @pytest.mark.parametrize("value", cases("erc20", "secrets"))
 def test_credentials_under_token_fields_are_hidden(value: str) -> None:
     assert redact_payload({"token": value, "githubToken": "USDC"}) == {

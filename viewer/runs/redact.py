@@ -66,14 +66,15 @@ def is_endpoint_key(name: str) -> bool:
 
 def _hides(key: object, item: Any) -> bool:
     """Hide a field's whole value when its name marks it secret and it holds data.
-    Names that usually hold an ERC-20 token keep a ticker or an address."""
+    Names that usually hold an ERC-20 token keep a ticker or an address, and an object or a
+    list there (`{"symbol": "USDC", "address": …}`) is walked like any other."""
     if not isinstance(key, str) or item in (None, "", [], {}) or isinstance(item, bool):
         return False
     if not is_secret_key(key):
         return False
     folded = FOLD.sub("", key.lower())
     if folded.endswith("token") and folded[: -len("token")] in ERC20_PREFIXES:
-        return not (isinstance(item, str) and ERC20_NAME.fullmatch(item))
+        return isinstance(item, str) and not ERC20_NAME.fullmatch(item)
     return True
 
 
