@@ -146,24 +146,24 @@ class RunsApi:
             try:
                 status, body, header_id, asked_wait = self._send(path, params, headers)
             except (httpx.ConnectError, httpx.ConnectTimeout, httpx.RemoteProtocolError) as error:
-                self._log(run_id, params, request_id, None, type(error).__name__, started)
+                self._log(run_id, params, request_id, None, type(error).__name__, attempt_started)
                 failure: ViewerError = UpstreamUnavailable(
                     f"Could not connect to the runs service ({type(error).__name__})."
                 )
             except httpx.TimeoutException:
-                self._log(run_id, params, request_id, None, "timeout", started)
+                self._log(run_id, params, request_id, None, "timeout", attempt_started)
                 raise UpstreamTimeout(
                     "The runs service did not answer in time. It may be busy: try again shortly."
                 ) from None
             except httpx.TransportError as error:
-                self._log(run_id, params, request_id, None, type(error).__name__, started)
+                self._log(run_id, params, request_id, None, type(error).__name__, attempt_started)
                 raise UpstreamUnavailable(
                     f"The connection to the runs service failed ({type(error).__name__})."
                 ) from None
             else:
                 envelope = _parse_envelope(body)
                 upstream_id = _request_id(envelope, header_id)
-                self._log(run_id, params, request_id, upstream_id, status, started)
+                self._log(run_id, params, request_id, upstream_id, status, attempt_started)
                 if status not in RETRY_STATUSES:
                     data = _read_data(status, envelope, upstream_id, run_id)
                     digest = hashlib.sha256(body).hexdigest()[:32]
