@@ -117,8 +117,9 @@ def test_raw_json_is_redacted_and_downloadable(client: FlaskClient) -> None:
     assert answer.status_code == 200
     assert answer.is_json
     body = answer.get_data(as_text=True)
-    assert "[redacted]" in body
-    assert "user:pass" not in body
+    assert '"rpcUrl": "https://eth-mainnet.g.alchemy.com"' in body
+    for secret in ("Zk3pQ9vX1tLm8RwB4yNc7HsD2fGa6JeU", "s3cr3t-Fork-P4ss", "forkuser"):
+        assert secret not in body
     assert answer.json["data"]["id"] == SIMULATION_RUN
     download = client.get(f"/runs/{SIMULATION_RUN}.json?download=1")
     assert "attachment" in download.headers["Content-Disposition"]
