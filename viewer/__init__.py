@@ -9,7 +9,7 @@ import httpx
 from flask import Flask
 from flask_compress import Compress
 
-from viewer import auth, logs, metrics, security
+from viewer import auth, logs, metrics, redis_store, security
 from viewer.config import Settings
 from viewer.graph.cache import LayoutCache
 from viewer.runs import service
@@ -52,6 +52,7 @@ def create_app(
     app.jinja_env.autoescape = True
     logs.configure(settings.log_format)
     metrics.serving_threads(settings.threads)
+    redis_store.init_app(app, settings.redis_url)
     service.init_app(app, settings, endpoint_for(settings, transport))
     app.extensions["layout_cache"] = LayoutCache(max_entries=64)
     formatting.init_app(app)

@@ -15,7 +15,9 @@ from viewer.auth.state import AuthState
 
 def init_app(app: Flask) -> None:
     """Wire sign-in into the app; call after the error handlers (it uses g.request_id)."""
-    app.extensions["viewer_auth"] = AuthState.for_settings(app.config["VIEWER_SETTINGS"])
+    app.extensions["viewer_auth"] = AuthState.for_settings(
+        app.config["VIEWER_SETTINGS"], app.extensions.get("redis")
+    )
     app.register_blueprint(views.bp)
     app.before_request(gate.check_request)
     app.after_request(csrf.store_new_nonce)

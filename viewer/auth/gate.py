@@ -62,14 +62,17 @@ def _check_proxy() -> None:
 
 def _check_token() -> None:
     sealed = security.read_cookie(SESSION_COOKIE)
-    token = auth_state().box.open(sealed)
-    if token is not None:
-        g.credential = token
-        g.identity = token_identity(token)
+    state = auth_state()
+    session = state.box.open(sealed)
+    signed_out = session is not None and state.revocations.is_revoked(session.id)
+    if session is not None and not signed_out:
+        g.session = session
+        g.credential = session.token
+        g.identity = token_identity(session.token)
         return None
     if request.endpoint in SIGN_IN_ENDPOINTS:
         return
-    raise sign_in_first("expired" if sealed else None)
+    raise sign_in_first("signed_out" if signed_out else "expired" if sealed else None)
 
 
 def sign_in_first(reason: str | None) -> SignInRequired:

@@ -70,6 +70,30 @@ def is_trusted(
     return any(address in network for network in networks)
 
 
+def client_address(
+    remote_addr: str | None,
+    forwarded_for: str | None,
+    networks: Iterable[ipaddress.IPv4Network | ipaddress.IPv6Network],
+) -> str:
+    """The address of the person's machine: the connection's address, unless that is a trusted
+    proxy; then the last address in X-Forwarded-For that is not a trusted proxy itself (each
+    proxy appends the address it saw, so entries left of the first untrusted one are whatever
+    the client chose to send)."""
+    address = remote_addr or "unknown"
+    if not forwarded_for or not is_trusted(remote_addr, networks):
+        return address
+    for hop in reversed(forwarded_for.split(",")):
+        hop = hop.strip()
+        try:
+            ipaddress.ip_address(hop)
+        except ValueError:
+            return address
+        address = hop
+        if not is_trusted(hop, networks):
+            return address
+    return address
+
+
 def proxy_identity(
     headers: Headers,
     header_name: str,

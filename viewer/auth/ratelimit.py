@@ -1,53 +1,51 @@
-"""A small in-memory, thread-safe sliding-window rate limiter (per client address)."""
+"""The sign-in rate limit: a moving window per client address, shared through Redis when set.
+
+Built on `limits` (the library under Flask-Limiter). With VIEWER_REDIS_URL every instance
+counts in the same window; while Redis is down each process counts on its own, in memory.
+"""
 
 from __future__ import annotations
 
-import threading
+import math
 import time
-from collections import deque
-from collections.abc import Callable
+
+from limits import RateLimitItemPerSecond
+from limits.storage import MemoryStorage, RedisStorage
+from limits.strategies import MovingWindowRateLimiter
+from redis.backoff import NoBackoff
+from redis.retry import Retry
+
+from viewer.redis_store import PREFIX, SharedRedis
 
 
 class RateLimiter:
-    """Allow `limit` hits per `window` seconds per key; remember at most `max_keys` keys."""
+    """Allow `limit` hits per `window` seconds per key."""
 
-    def __init__(
-        self,
-        limit: int,
-        window: float,
-        *,
-        max_keys: int = 10_000,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
-        self.limit = limit
-        self.window = window
-        self.max_keys = max_keys
-        self.clock = clock
-        self._hits: dict[str, deque[float]] = {}
-        self._lock = threading.Lock()
+    def __init__(self, limit: int, window: float, store: SharedRedis | None = None) -> None:
+        self.item = RateLimitItemPerSecond(limit, math.ceil(window))
+        self.store = store
+        self._local = MovingWindowRateLimiter(MemoryStorage())
+        self._shared = None
+        if store is not None:
+            storage = RedisStorage(
+                "redis://",
+                connection_pool=store.client.connection_pool,
+                key_prefix=PREFIX + "limits",
+                retry=Retry(NoBackoff(), 0),
+            )
+            self._shared = MovingWindowRateLimiter(storage)
 
     def hit(self, key: str) -> float:
         """Count one attempt; 0 when allowed, else the seconds until the next one will be."""
-        now = self.clock()
-        with self._lock:
-            hits = self._hits.get(key)
-            if hits is None:
-                self._make_room(now)
-                hits = self._hits[key] = deque()
-            while hits and hits[0] <= now - self.window:
-                hits.popleft()
-            if len(hits) >= self.limit:
-                return hits[0] + self.window - now
-            hits.append(now)
-            return 0.0
+        if self.store is not None and self._shared is not None:
+            shared = self._shared
+            wait = self.store.run(lambda _client: self._hit(shared, key), None)
+            if wait is not None:
+                return wait
+        return self._hit(self._local, key)
 
-    def _make_room(self, now: float) -> None:
-        """Forget keys with no recent hits, then the oldest keys, to stay within max_keys."""
-        if len(self._hits) < self.max_keys:
-            return
-        for key in [
-            key for key, hits in self._hits.items() if not hits or hits[-1] <= now - self.window
-        ]:
-            del self._hits[key]
-        while len(self._hits) >= self.max_keys:
-            del self._hits[next(iter(self._hits))]
+    def _hit(self, limiter: MovingWindowRateLimiter, key: str) -> float:
+        if limiter.hit(self.item, key):
+            return 0.0
+        reset_at, _remaining = limiter.get_window_stats(self.item, key)
+        return max(1.0, reset_at - time.time())

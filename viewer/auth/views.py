@@ -5,13 +5,13 @@ from __future__ import annotations
 import logging
 import math
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from viewer import security
 from viewer.auth.csrf import CSRF_FIELD, csrf_ok
 from viewer.auth.gate import REASONS
-from viewer.auth.identity import token_identity
+from viewer.auth.identity import client_address, token_identity
 from viewer.auth.returns import local_next
 from viewer.auth.session import MAX_TOKEN_LENGTH, MIN_TOKEN_LENGTH, SESSION_COOKIE, clean_token
 from viewer.auth.state import auth_state
@@ -33,7 +33,11 @@ def signin_post() -> Response:
     """Check the form, keep the token sealed in the session cookie, and go back to `next`."""
     _token_mode_only()
     next_path = local_next(request.form.get("next"))
-    wait = auth_state().limiter.hit(request.remote_addr or "unknown")
+    state = auth_state()
+    address = client_address(
+        request.remote_addr, request.headers.get("X-Forwarded-For"), state.networks
+    )
+    wait = state.limiter.hit(address)
     if wait:
         minutes = math.ceil(wait / 60)
         response = _form(
@@ -54,10 +58,10 @@ def signin_post() -> Response:
             error=f"That is not a runs API token: paste the whole token, {MIN_TOKEN_LENGTH} to "
             f"{MAX_TOKEN_LENGTH} characters without spaces.",
         )
-    box = auth_state().box
+    box = state.box
     response = redirect(next_path, 303)
     security.set_cookie(response, SESSION_COOKIE, box.seal(token), max_age=box.lifetime_seconds)
-    log.info("signed in %s from %s", token_identity(token).audit_name, request.remote_addr)
+    log.info("signed in %s from %s", token_identity(token).audit_name, address)
     return response
 
 
@@ -68,6 +72,9 @@ def signout() -> Response:
         raise AccessRefused(
             400, "Sign-out failed", "The page was too old. Reload it and sign out again."
         )
+    session = g.get("session")
+    if session is not None:
+        auth_state().revocations.revoke(session)
     response = redirect(url_for("auth.signin", reason="signed_out"), 303)
     security.delete_cookie(response, SESSION_COOKIE)
     return response
