@@ -19,7 +19,7 @@ MULTIPROCESS_ENV = "PROMETHEUS_MULTIPROC_DIR"
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 60)
 METHODS = frozenset({"GET", "HEAD", "POST", "OPTIONS", "PUT", "PATCH", "DELETE"})
 UNMATCHED_ROUTE = "unmatched"
-CACHE_RESULTS = frozenset({"hit", "miss", "coalesced"})
+CACHE_RESULTS = frozenset({"hit", "miss", "coalesced", "stale"})
 BREAKER_STATES = {"closed": 0, "half_open": 1, "open": 2}
 # Upstream outcomes other than an HTTP status: words the client uses for what went wrong.
 UPSTREAM_FAILURES = frozenset(
@@ -82,6 +82,12 @@ class _Metrics:
             "The upstream circuit breaker: 0 closed, 1 half-open, 2 open (worst of the workers).",
             multiprocess_mode="livemax",
         )
+        self.redis_up = Gauge(
+            "viewer_redis_up",
+            "1 while the shared Redis (VIEWER_REDIS_URL) answers, 0 while the viewer serves "
+            "without it (worst of the workers; absent without VIEWER_REDIS_URL).",
+            multiprocess_mode="livemin",
+        )
 
 
 _made: _Metrics | None = None
@@ -133,7 +139,7 @@ def upstream_outcome(outcome: int | str) -> str:
 
 
 def cache_lookup(result: str) -> None:
-    """One cache read: `hit`, `miss` or `coalesced`."""
+    """One cache read: `hit`, `miss`, `coalesced` or `stale` (served while refreshed)."""
     if result not in CACHE_RESULTS:
         raise ValueError(f"cache lookup result {result!r} is not one of {sorted(CACHE_RESULTS)}")
     _metrics().cache_lookups.labels(result).inc()
@@ -141,6 +147,11 @@ def cache_lookup(result: str) -> None:
 
 def cache_bytes(size: int) -> None:
     _metrics().cache_bytes.set(size)
+
+
+def redis_up(up: bool) -> None:
+    """The shared Redis answered (True) or failed (False)."""
+    _metrics().redis_up.set(1 if up else 0)
 
 
 def breaker_state(state: str) -> None:

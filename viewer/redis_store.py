@@ -4,7 +4,7 @@ Everything shared through Redis (the answer cache, single-flight, the sign-in ra
 sign-outs) goes through `SharedRedis.run`: a call that fails (Redis stopped, unreachable, too
 slow) marks Redis down for a few seconds, during which every caller gets its in-process
 fallback at once instead of waiting out a timeout of its own. `/readyz` asks `problem()`,
-which pings Redis itself, and the metrics read `up`.
+which pings Redis itself; the `viewer_redis_up` metric follows every change.
 """
 
 from __future__ import annotations
@@ -20,6 +20,8 @@ import redis
 from flask import Flask, current_app
 from redis.backoff import NoBackoff
 from redis.retry import Retry
+
+from viewer import metrics
 
 log = logging.getLogger("viewer.redis")
 
@@ -52,6 +54,7 @@ class SharedRedis:
         self._lock = threading.Lock()
         self._down_until = 0.0
         self._failure: str | None = None
+        metrics.redis_up(True)
 
     @property
     def up(self) -> bool:
@@ -77,6 +80,7 @@ class SharedRedis:
             self._failure = type(error).__name__
             self._down_until = self.clock() + self.pause
         if first:
+            metrics.redis_up(False)
             log.warning(
                 "Redis at %s failed (%s): serving without shared state until it answers",
                 self.where,
@@ -89,6 +93,7 @@ class SharedRedis:
         with self._lock:
             was, self._failure = self._failure, None
         if was is not None:
+            metrics.redis_up(True)
             log.warning("Redis at %s answers again: shared state is back", self.where)
 
     def problem(self) -> str | None:

@@ -7,6 +7,7 @@ import time
 
 import pytest
 
+from viewer.errors import UpstreamBusy
 from viewer.runs.cache import SingleFlightCache, Sized
 
 
@@ -77,3 +78,54 @@ def test_zero_ttl_is_not_stored() -> None:
     cache: SingleFlightCache[int] = SingleFlightCache(100)
     cache.get("k", lambda: Sized(1, ttl=0, size=1))
     assert len(cache) == 0
+
+
+def test_a_value_being_refreshed_is_served_stale_instead_of_waiting() -> None:
+    clock = Clock()
+    cache: SingleFlightCache[str] = SingleFlightCache(1000, clock=clock, stale_seconds=5)
+    cache.get("k", lambda: Sized("old", ttl=2, size=1))
+    clock.now = 3
+    refreshing, release = threading.Event(), threading.Event()
+
+    def slow() -> Sized[str]:
+        refreshing.set()
+        release.wait(5)
+        return Sized("new", ttl=2, size=1)
+
+    results: list[str] = []
+    first = threading.Thread(target=lambda: results.append(cache.get("k", slow)))
+    first.start()
+    refreshing.wait(5)
+    assert cache.get("k", slow) == "old"
+    release.set()
+    first.join(5)
+    assert results == ["new"]
+    assert cache.get("k", slow) == "new"
+    assert cache.stats.stale == 1
+    clock.now = 20
+    assert cache.get("k", lambda: Sized("newest", ttl=2, size=1)) == "newest"
+
+
+def test_past_the_waiter_limit_callers_are_turned_away_at_once() -> None:
+    cache: SingleFlightCache[str] = SingleFlightCache(1000, max_waiters=1)
+    started, release = threading.Event(), threading.Event()
+
+    def slow() -> Sized[str]:
+        started.set()
+        release.wait(5)
+        return Sized("v", ttl=10, size=1)
+
+    results: list[str] = []
+    threads = [threading.Thread(target=lambda: results.append(cache.get("k", slow)))]
+    threads[0].start()
+    started.wait(5)
+    threads.append(threading.Thread(target=lambda: results.append(cache.get("k", slow))))
+    threads[1].start()
+    while cache.stats.coalesced < 1:
+        time.sleep(0.01)
+    with pytest.raises(UpstreamBusy):
+        cache.get("k", slow)
+    release.set()
+    for thread in threads:
+        thread.join(5)
+    assert results == ["v", "v"]

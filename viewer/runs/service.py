@@ -21,10 +21,17 @@ from typing import Any
 from flask import Flask, current_app
 
 from viewer.config import Settings
-from viewer.runs.cache import SingleFlightCache, Sized
+from viewer.runs.cache import (
+    ANSWER_BYTES_PER_JSON_BYTE,
+    MODEL_BYTES_PER_JSON_BYTE,
+    SingleFlightCache,
+    Sized,
+    kept_bytes,
+)
 from viewer.runs.ids import check_run_id, check_step_ids
 from viewer.runs.model import Run
 from viewer.runs.redact import redact_payload
+from viewer.runs.shared_cache import SharedAnswers
 from viewer.runs.status import run_status
 from viewer.runs.upstream import Endpoint, RunAnswer, RunsApi, runs_api_for
 
@@ -67,25 +74,36 @@ class RunRead:
 
 
 class ParsedRuns:
-    """Run models of recent answers, keyed by a stable key: (cache key, body digest)."""
+    """Run models of recent answers, keyed by a stable key: (cache key, body digest), within
+    `max_bytes` of memory (each model's cost estimated from its answer's size)."""
 
-    def __init__(self, max_entries: int = PARSED_RUNS_KEPT) -> None:
+    def __init__(self, max_bytes: int, max_entries: int = PARSED_RUNS_KEPT) -> None:
+        self.max_bytes = max_bytes
         self.max_entries = max_entries
         self._lock = threading.Lock()
-        self._runs: OrderedDict[Hashable, Run] = OrderedDict()
+        self._runs: OrderedDict[Hashable, tuple[Run, int]] = OrderedDict()
+        self.bytes = 0
 
     def run_of(self, key: Hashable, answer: RunAnswer, run_id: str) -> Run:
         memo_key = (key, answer.digest)
         with self._lock:
-            run = self._runs.get(memo_key)
-            if run is not None:
+            found = self._runs.get(memo_key)
+            if found is not None:
                 self._runs.move_to_end(memo_key)
-                return run
+                return found[0]
         run = Run.from_payload(answer.data, run_id)
+        size = kept_bytes(answer.size, MODEL_BYTES_PER_JSON_BYTE)
+        if size > self.max_bytes:
+            return run
         with self._lock:
-            self._runs[memo_key] = run
-            while len(self._runs) > self.max_entries:
-                self._runs.popitem(last=False)
+            old = self._runs.pop(memo_key, None)
+            self.bytes += size - (old[1] if old else 0)
+            self._runs[memo_key] = (run, size)
+            while self._runs and (
+                len(self._runs) > self.max_entries or self.bytes > self.max_bytes
+            ):
+                _, (_, dropped) = self._runs.popitem(last=False)
+                self.bytes -= dropped
         return run
 
     def __len__(self) -> int:
@@ -98,12 +116,13 @@ class RunsService:
     def __init__(
         self,
         api: RunsApi,
-        cache: SingleFlightCache[RunAnswer],
+        cache: SingleFlightCache[RunAnswer] | SharedAnswers,
         *,
         live_ttl: float,
         final_ttl: float,
         listed_runs: tuple[str, ...] = (),
         definition_max_bytes: int | None = None,
+        parsed: ParsedRuns | None = None,
     ) -> None:
         self.api = api
         self.cache = cache
@@ -114,7 +133,7 @@ class RunsService:
             if definition_max_bytes is None
             else definition_max_bytes
         )
-        self.parsed = ParsedRuns()
+        self.parsed = parsed or ParsedRuns(cache.max_bytes)
         self.live_ttl = live_ttl
         self.final_ttl = final_ttl
         self.listed_runs = listed_runs
@@ -140,7 +159,9 @@ class RunsService:
         answer = RunAnswer(
             self._redacted(fetched.data), fetched.request_id, fetched.size, fetched.digest
         )
-        return Sized(answer, self._ttl(answer.data), answer.size)
+        return Sized(
+            answer, self._ttl(answer.data), kept_bytes(answer.size, ANSWER_BYTES_PER_JSON_BYTE)
+        )
 
     def _redacted(self, data: dict[str, Any]) -> dict[str, Any]:
         """The answer redacted once; its definition redacted once per content (workflow id,
@@ -155,7 +176,12 @@ class RunsService:
         # The digest names the definition's content, whatever its workflow id and version say.
         key = hashlib.sha256(text.encode()).hexdigest()
         redacted = self.definitions.get(
-            key, lambda: Sized(redact_payload(definition), self.final_ttl, len(text))
+            key,
+            lambda: Sized(
+                redact_payload(definition),
+                self.final_ttl,
+                kept_bytes(len(text), ANSWER_BYTES_PER_JSON_BYTE),
+            ),
         )
         rest = redact_payload({k: v for k, v in data.items() if k != "workflowDefinition"})
         return {**rest, "workflowDefinition": redacted}
@@ -168,12 +194,24 @@ class RunsService:
 def init_app(app: Flask, settings: Settings, endpoint: Endpoint) -> None:
     """Give the app one runs service (one connection pool), closed with the app."""
     api = runs_api_for(settings, endpoint)
+    # VIEWER_CACHE_MAX_BYTES bounds the answers and the models parsed from them, half each.
+    local: SingleFlightCache[RunAnswer] = SingleFlightCache(
+        settings.cache_max_bytes // 2,
+        stale_seconds=settings.refresh_seconds,
+        max_waiters=settings.upstream_concurrency,
+        metered=True,
+    )
+    store = app.extensions.get("redis")
+    cache: SingleFlightCache[RunAnswer] | SharedAnswers = local
+    if store is not None:  # VIEWER_REDIS_URL: share answers and single-flight across instances
+        cache = SharedAnswers(local, store, wait_seconds=settings.retry_deadline + 2)
     app.extensions["runs"] = RunsService(
         api,
-        SingleFlightCache(settings.cache_max_bytes),
+        cache,
         live_ttl=settings.cache_live_seconds,
         final_ttl=settings.cache_final_seconds,
         listed_runs=endpoint.listed_runs,
+        parsed=ParsedRuns(settings.cache_max_bytes // 2),
     )
     weakref.finalize(app, api.client.close)
 
