@@ -60,9 +60,10 @@ format: $(DEV_STAMP)
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-bench: $(RUN_STAMP)  ## print the graph, polling and open-connections benchmarks
+bench: $(RUN_STAMP)  ## print the graph, polling, open-connections and scale-out benchmarks
 	$(PY) bench/graph.py; graph=$$?; $(PY) bench/pollers.py; pollers=$$?; \
-	$(PY) bench/connections.py && exit $$(( graph || pollers ))
+	$(PY) bench/connections.py; connections=$$?; \
+	$(PY) bench/scale.py && exit $$(( graph || pollers || connections ))
 
 demo-api: $(RUN_STAMP)  ## the demo runs API alone on 127.0.0.1:8001
 	$(PY) -m viewer.demo --host 127.0.0.1 --port 8001

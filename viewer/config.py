@@ -49,7 +49,7 @@ class Settings:
     behind_https: bool = False
     demo_running_seconds: float = 90.0
     redis_url: str | None = field(default=None, repr=False)
-    upstream_concurrency: int = 32
+    upstream_concurrency: int = 16
     breaker_failures: int = 5
     breaker_seconds: float = 30.0
     threads: int = 32

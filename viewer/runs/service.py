@@ -37,6 +37,8 @@ from viewer.runs.upstream import Endpoint, RunAnswer, RunsApi, runs_api_for
 
 PARSED_RUNS_KEPT = 32
 DEFINITION_SHARE = 4  # redacted definitions may take a quarter of the answer cache's bound
+# Requests that may wait on calls already in flight, per call the bulkhead allows.
+WAITERS_PER_CALL = 4
 
 
 @dataclass(frozen=True)
@@ -198,7 +200,7 @@ def init_app(app: Flask, settings: Settings, endpoint: Endpoint) -> None:
     local: SingleFlightCache[RunAnswer] = SingleFlightCache(
         settings.cache_max_bytes // 2,
         stale_seconds=settings.refresh_seconds,
-        max_waiters=settings.upstream_concurrency,
+        max_waiters=WAITERS_PER_CALL * settings.upstream_concurrency,
         metered=True,
     )
     store = app.extensions.get("redis")

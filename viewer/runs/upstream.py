@@ -79,7 +79,7 @@ class RunsApi:
         self.token = token
         self.retry = retry
         self.max_body_bytes = max_body_bytes
-        self.bulkhead = bulkhead or Bulkhead(32)
+        self.bulkhead = bulkhead or Bulkhead(16)
         self.breaker = breaker or CircuitBreaker(threshold=0, cooldown=1.0)
         self.sleep = sleep
 
