@@ -11,7 +11,7 @@ from flask_compress import Compress
 
 from viewer import auth, logs, metrics, redis_store, security
 from viewer.config import Settings
-from viewer.graph.cache import LayoutCache
+from viewer.graph.cache import LayoutCache, drawing_bytes
 from viewer.runs import service
 from viewer.runs.upstream import Endpoint
 from viewer.web import access, audit, errors, formatting, fragments, health, pages, raw
@@ -54,7 +54,9 @@ def create_app(
     metrics.serving_threads(settings.threads)
     redis_store.init_app(app, settings.redis_url)
     service.init_app(app, settings, endpoint_for(settings, transport))
-    app.extensions["layout_cache"] = LayoutCache(max_entries=64)
+    app.extensions["layout_cache"] = LayoutCache(
+        max_entries=64, max_bytes=settings.cache_max_bytes // 4, size=drawing_bytes
+    )
     formatting.init_app(app)
     security.init_app(app)
     Compress(app)

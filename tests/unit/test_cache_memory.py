@@ -3,41 +3,22 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.support.memory import deep_size
 from viewer.demo.generate import generate_workflow_run
+from viewer.graph.build import build_graph
+from viewer.graph.cache import LayoutCache, drawing_bytes
+from viewer.graph.draw import draw
+from viewer.graph.plan import plan
 from viewer.runs.cache import ANSWER_BYTES_PER_JSON_BYTE, MODEL_BYTES_PER_JSON_BYTE, kept_bytes
 from viewer.runs.model import Run
 from viewer.runs.service import redact_payload
 
 DEMO_RUNS = sorted(Path("viewer/demo/runs").glob("*.json"))
-
-
-def deep_size(*roots: object) -> int:
-    """Bytes of every object reachable from the roots, each counted once."""
-    seen: set[int] = set()
-    total = 0
-    stack: list[Any] = list(roots)
-    while stack:
-        item = stack.pop()
-        if id(item) in seen:
-            continue
-        seen.add(id(item))
-        total += sys.getsizeof(item)
-        if isinstance(item, dict):
-            stack.extend(item.keys())
-            stack.extend(item.values())
-        elif isinstance(item, list | tuple | set | frozenset):
-            stack.extend(item)
-        elif not isinstance(item, str | bytes | int | float | bool | type(None)):
-            stack.extend(vars(item).values() if hasattr(item, "__dict__") else ())
-            for slot in getattr(type(item), "__slots__", ()):
-                stack.append(getattr(item, slot, None))
-    return total
 
 
 def runs() -> list[tuple[str, dict[str, Any]]]:
@@ -54,3 +35,22 @@ def test_estimates_cover_the_answer_and_its_model(name: str, run: dict[str, Any]
     model_bytes = deep_size(answer, model) - answer_bytes
     assert answer_bytes <= kept_bytes(len(body), ANSWER_BYTES_PER_JSON_BYTE)
     assert model_bytes <= kept_bytes(len(body), MODEL_BYTES_PER_JSON_BYTE)
+
+
+@pytest.mark.parametrize("steps", [30, 400, 1500])
+def test_the_layout_estimate_covers_the_drawing(steps: int) -> None:
+    definition = generate_workflow_run(steps, seed=steps)["workflowDefinition"]
+    graph = build_graph(definition)
+    statuses = {node.id: "success" for node in graph.nodes}
+    drawing = draw(plan(graph, statuses, expanded=(), collapsed=(), threshold=12))
+    assert deep_size(drawing) <= drawing_bytes(drawing)
+
+
+def test_the_layout_cache_keeps_within_its_bytes() -> None:
+    cache: LayoutCache[str] = LayoutCache(max_entries=10, max_bytes=100, size=len)
+    for key in "abcdef":
+        cache.get_or_compute(key, lambda key=key: key * 30)
+    assert cache.bytes <= 100
+    assert len(cache) == 3
+    assert cache.get_or_compute("big", lambda: "x" * 500) == "x" * 500
+    assert len(cache) == 3, "a value larger than the bound is used, not kept"

@@ -196,9 +196,10 @@ class RunsService:
 def init_app(app: Flask, settings: Settings, endpoint: Endpoint) -> None:
     """Give the app one runs service (one connection pool), closed with the app."""
     api = runs_api_for(settings, endpoint)
-    # VIEWER_CACHE_MAX_BYTES bounds the answers and the models parsed from them, half each.
+    # VIEWER_CACHE_MAX_BYTES bounds the answers and the models parsed from them, 3/8 each (the
+    # app's layout cache has the last quarter).
     local: SingleFlightCache[RunAnswer] = SingleFlightCache(
-        settings.cache_max_bytes // 2,
+        settings.cache_max_bytes * 3 // 8,
         stale_seconds=settings.refresh_seconds,
         max_waiters=WAITERS_PER_CALL * settings.upstream_concurrency,
         metered=True,
@@ -213,7 +214,7 @@ def init_app(app: Flask, settings: Settings, endpoint: Endpoint) -> None:
         live_ttl=settings.cache_live_seconds,
         final_ttl=settings.cache_final_seconds,
         listed_runs=endpoint.listed_runs,
-        parsed=ParsedRuns(settings.cache_max_bytes // 2),
+        parsed=ParsedRuns(settings.cache_max_bytes * 3 // 8),
     )
     weakref.finalize(app, api.client.close)
 
