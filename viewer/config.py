@@ -68,6 +68,7 @@ class Settings:
         env = os.environ if environ is None else environ
         reader = _Reader(env)
         auth_mode = reader.choice("VIEWER_AUTH", AUTH_MODES, cls.auth_mode)
+        threads = reader.whole("VIEWER_THREADS", cls.threads, low=1, high=512)
         settings = cls(
             runs_api_url=reader.url("RUNS_API_URL"),
             runs_api_token=reader.text("RUNS_API_TOKEN"),
@@ -111,8 +112,10 @@ class Settings:
                 "DEMO_RUNNING_SECONDS", cls.demo_running_seconds, low=1, high=86400
             ),
             redis_url=reader.redis_url("VIEWER_REDIS_URL"),
+            # Half the threads by default: the other half stays free for pages that need no
+            # upstream (health checks, static files, cached answers).
             upstream_concurrency=reader.whole(
-                "VIEWER_UPSTREAM_CONCURRENCY", cls.upstream_concurrency, low=1, high=1024
+                "VIEWER_UPSTREAM_CONCURRENCY", max(1, threads // 2), low=1, high=1024
             ),
             breaker_failures=reader.whole(
                 "VIEWER_BREAKER_FAILURES", cls.breaker_failures, low=0, high=1000
@@ -120,7 +123,7 @@ class Settings:
             breaker_seconds=reader.number(
                 "VIEWER_BREAKER_SECONDS", cls.breaker_seconds, low=1, high=3600
             ),
-            threads=reader.whole("VIEWER_THREADS", cls.threads, low=1, high=512),
+            threads=threads,
             connection_limit=reader.whole(
                 "VIEWER_CONNECTION_LIMIT", cls.connection_limit, low=10, high=100_000
             ),
@@ -135,6 +138,13 @@ class Settings:
 
     def check(self) -> None:
         """Reject combinations that cannot work, with a message that says what to set."""
+        if self.upstream_concurrency >= self.threads and self.threads > 1:
+            raise ConfigError(
+                f"VIEWER_UPSTREAM_CONCURRENCY={self.upstream_concurrency} leaves none of the "
+                f"{self.threads} VIEWER_THREADS free: slow upstream calls could hold them all "
+                "while health checks, static files and cached pages wait. Keep it below "
+                "VIEWER_THREADS (half of it by default)."
+            )
         if self.runs_api_url and not self.runs_api_token and self.auth_mode != "token":
             raise ConfigError(
                 "RUNS_API_URL is set but RUNS_API_TOKEN is empty: set the runs API token, "

@@ -98,6 +98,7 @@ def test_defaults_are_the_demo() -> None:
         ({"VIEWER_UPSTREAM_CONCURRENCY": "0"}, "VIEWER_UPSTREAM_CONCURRENCY"),
         ({"VIEWER_BREAKER_FAILURES": "many"}, "VIEWER_BREAKER_FAILURES"),
         ({"VIEWER_BREAKER_SECONDS": "0"}, "VIEWER_BREAKER_SECONDS"),
+        ({"VIEWER_THREADS": "8", "VIEWER_UPSTREAM_CONCURRENCY": "8"}, "leaves none"),
     ],
 )
 def test_bad_settings_say_which_and_why(env: dict[str, str], message: str) -> None:
@@ -127,6 +128,8 @@ def test_shared_state_and_upstream_guard_settings() -> None:
     assert (settings.upstream_concurrency, settings.breaker_failures) == (8, 0)
     assert settings.breaker_seconds == 12.5
     assert settings.secret_key == "s" * 40
+    assert Settings.from_env({"VIEWER_THREADS": "10"}).upstream_concurrency == 5
+    assert Settings.from_env({}).upstream_concurrency == 16
 
 
 def test_real_upstream_settings() -> None:
