@@ -269,7 +269,7 @@ def test_a_caller_that_joins_a_fetch_in_flight_counts_as_coalesced() -> None:
 
     from viewer.runs.cache import SingleFlightCache, Sized
 
-    cache: SingleFlightCache[str] = SingleFlightCache(1024)
+    cache: SingleFlightCache[str] = SingleFlightCache(1024, metered=True)  # as the answer cache
     started, release = threading.Event(), threading.Event()
 
     def slow_fetch() -> Sized[str]:
