@@ -15,7 +15,7 @@ from viewer.demo.api import LIVE_RUN_ID
 
 pytestmark = pytest.mark.browser
 
-RUNNING_SECONDS = 8.0
+RUNNING_SECONDS = 15.0  # long enough for both servers to start on a busy machine
 QUIET_SECONDS = 3.5
 
 SNAPSHOT = """() => {
