@@ -45,6 +45,13 @@ BARE_ENDPOINT = re.compile(
 )
 
 
+# Every rule above needs one of these in the text; a string without any is left as it is.
+MAY_HOLD_SECRET = re.compile(
+    r"[:=%.\\@]|gh[pousr]_|github_pat_|xox|AKIA|ASIA|k_live_|k_test_|eyJ|prv|-----BEGIN"
+    r"|(?i:bearer|basic|digest|token|bot|apikey|api-key)\s"
+)
+
+
 @lru_cache(maxsize=8192)
 def is_secret_key(name: str) -> bool:
     """True when a field name says its value is a secret (privateKey, seedWords, githubToken).
@@ -144,6 +151,8 @@ def _query_value(name: str, value: str) -> str:
 def redact_text(text: str) -> str:
     """Redact URLs (plain, JSON-escaped or percent-encoded), endpoints without a scheme,
     credentials by their shape, `secret=value` pairs and authorization schemes in free text."""
+    if not MAY_HOLD_SECRET.search(text):
+        return text
     if "\\/" in text:
         text = ESCAPED_URL.sub(
             lambda m: redact_url(m.group(0).replace("\\/", "/")).replace("/", "\\/"), text
@@ -160,7 +169,7 @@ def redact_text(text: str) -> str:
     return text
 
 
-_redact_key = lru_cache(maxsize=8192)(redact_text)  # keys recur across steps and runs
+_redact_short = lru_cache(maxsize=16384)(redact_text)  # keys and short values recur
 
 
 def _redact_labelled(text: str) -> str:
@@ -204,7 +213,7 @@ def _copy(item: Any, depth: int, name: str | None, work: list[Any]) -> Any:
     if isinstance(item, dict):
         copied: dict[str, Any] = {}
         for key, child in item.items():
-            shown = _unique(_redact_key(key) if isinstance(key, str) else key, copied)
+            shown = _unique(_redact_short(key) if isinstance(key, str) else key, copied)
             if _hides(key, child):
                 copied[shown] = REDACTED
             else:
@@ -218,7 +227,7 @@ def _copy(item: Any, depth: int, name: str | None, work: list[Any]) -> Any:
     if isinstance(item, str):
         if name is not None and is_endpoint_key(name) and _looks_like_endpoint(item):
             return endpoint_only(item)
-        return redact_text(item)
+        return _redact_short(item) if len(item) < 200 else redact_text(item)
     return item
 
 
