@@ -62,8 +62,8 @@ format: $(DEV_STAMP)
 
 bench: $(RUN_STAMP)  ## print the graph, polling, open-connections and scale-out benchmarks
 	$(PY) bench/graph.py; graph=$$?; $(PY) bench/pollers.py; pollers=$$?; \
-	$(PY) bench/connections.py; connections=$$?; \
-	$(PY) bench/scale.py && exit $$(( graph || pollers || connections ))
+	$(PY) bench/connections.py; connections=$$?; $(PY) bench/redaction.py; redaction=$$?; \
+	$(PY) bench/scale.py && exit $$(( graph || pollers || connections || redaction ))
 
 demo-api: $(RUN_STAMP)  ## the demo runs API alone on 127.0.0.1:8001
 	$(PY) -m viewer.demo --host 127.0.0.1 --port 8001
