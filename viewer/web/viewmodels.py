@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from functools import partial
 
 from flask import url_for
 
@@ -15,6 +16,7 @@ from viewer.runs.ids import MAX_STEPS_PER_CALL
 from viewer.runs.logs import warnings_in
 from viewer.runs.model import InputField, Moment, Run, StepState
 from viewer.runs.status import Status
+from viewer.web.activity import Activity, activity
 
 ATTENTION_SHOWN = 10  # steps listed by name in "Why this run failed"
 STEP_PLACEHOLDER = "STEP_ID"  # stands for a step id in address templates handed to scripts
@@ -106,6 +108,7 @@ class RunPage:
     urls: RunUrls
     attention: Attention
     inputs: Inputs
+    activity: Activity
     selected_step: str | None = None
 
     @property
@@ -136,6 +139,7 @@ def run_page(
         urls=urls,
         attention=attention(run, urls),
         inputs=inputs(run),
+        activity=activity(run, now, partial(step_href, run.id)),
         selected_step=selected_step,
     )
 
