@@ -38,9 +38,9 @@ SNAPSHOT = """() => {
 
 
 def test_running_run_updates_in_place_and_stops_polling_when_done(
-    watch: Watch,
+    start_pair: Callable[[float], tuple[ServerProcess, ServerProcess]],  # first: stopped last,
+    watch: Watch,  # after the page has stopped polling them
     page: Page,
-    start_pair: Callable[[float], tuple[ServerProcess, ServerProcess]],
 ) -> None:
     """A fresh upstream whose run lasts RUNNING_SECONDS: the page's live marker and step
     statuses change without a reload, the final status shows, then no more polls."""
@@ -116,9 +116,9 @@ STALE_SNAPSHOT = """() => {
 
 
 def test_a_failed_refresh_keeps_the_data_says_stale_and_recovers(
-    watch: Watch,
+    start_pair: Callable[[float], tuple[ServerProcess, ServerProcess]],  # first: stopped last,
+    watch: Watch,  # after the page has stopped polling them
     page: Page,
-    start_pair: Callable[[float], tuple[ServerProcess, ServerProcess]],
 ) -> None:
     """The upstream goes away mid-run: the page keeps the last data and says since when it is
     stale; once the upstream is back (same address), the refresh resumes by itself."""

@@ -222,10 +222,15 @@ class RunsApi:
     ) -> None:
         seconds = time.monotonic() - started
         metrics.upstream_call(outcome if isinstance(outcome, int) else str(outcome), seconds)
+        # The query as sent (run and step ids are checked, so it needs no quoting to be read);
+        # httpx's own line, which said the same, is silenced.
+        query = "&".join(f"{name}={value}" for name, value in params.items())
         log.info(
-            "upstream GET run=%s params=%s x_request_id=%s upstream_request_id=%s outcome=%s ms=%d",
+            "upstream GET run=%s params=%s url=%s x_request_id=%s upstream_request_id=%s "
+            "outcome=%s ms=%d",
             run_id,
             ",".join(sorted(params)) or "-",
+            f"/v1/runs/{run_id}" + (f"?{query}" if query else ""),
             request_id,
             upstream_id or "-",
             outcome,
