@@ -62,6 +62,7 @@ class StepPanel:
     now: datetime
     place: Placement | None
     close_href: str
+    simulated: bool  # the run is a simulation: nothing in it happened on a real chain
 
     @property
     def refreshes(self) -> bool:
@@ -116,6 +117,7 @@ def step_panel(
         now=now,
         place=placement(run.definition, step_id, href),
         close_href=href(None),
+        simulated=run.is_simulation,
     )
 
 

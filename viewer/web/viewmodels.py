@@ -118,7 +118,15 @@ class RunPage:
     @property
     def title(self) -> str:
         workflow = self.run.workflow_id or "workflow"
-        return f"{self.run.status.label} · {workflow} · run {self.run.id}"
+        kind = "".join(
+            f"{flag} · "
+            for flag, on in (
+                ("Simulation", self.run.is_simulation),
+                ("Dust test", self.run.is_dust_test),
+            )
+            if on
+        )
+        return f"{kind}{self.run.status.label} · {workflow} · run {self.run.id}"
 
 
 def run_page(
