@@ -21,6 +21,14 @@ RULES: dict[str, Any] = tomllib.loads(
     Path(__file__).with_name("redaction_rules.toml").read_text(encoding="utf-8")
 )
 FOLD = re.compile(r"[-_. ]")
+# Every [[field]] rule as one pattern over a folded name: exact names, words inside, endings.
+SECRET_FIELD = re.compile(
+    "|".join(
+        [f"^{re.escape(word)}$" for rule in RULES["field"] for word in rule.get("exact", ())]
+        + [re.escape(word) for rule in RULES["field"] for word in rule.get("contains", ())]
+        + [f"{re.escape(word)}$" for rule in RULES["field"] for word in rule.get("suffix", ())]
+    )
+)
 ERC20_NAME = re.compile(RULES["erc20"]["pattern"])
 ERC20_PREFIXES = frozenset(RULES["erc20"]["prefixes"])
 ENDPOINT_FIELD = re.compile(RULES["endpoint_field"][0]["pattern"])
@@ -56,13 +64,7 @@ MAY_HOLD_SECRET = re.compile(
 def is_secret_key(name: str) -> bool:
     """True when a field name says its value is a secret (privateKey, seedWords, githubToken).
     Cached: the same few hundred field names recur across every step of every run."""
-    folded = FOLD.sub("", name.lower())
-    return any(
-        folded in rule.get("exact", ())
-        or any(word in folded for word in rule.get("contains", ()))
-        or folded.endswith(tuple(rule.get("suffix", ())))
-        for rule in RULES["field"]
-    )
+    return SECRET_FIELD.search(FOLD.sub("", name.lower())) is not None
 
 
 @lru_cache(maxsize=4096)
@@ -75,9 +77,9 @@ def _hides(key: object, item: Any) -> bool:
     """Hide a field's whole value when its name marks it secret and it holds data.
     Names that usually hold an ERC-20 token keep a ticker or an address, and an object or a
     list there (`{"symbol": "USDC", "address": …}`) is walked like any other."""
-    if not isinstance(key, str) or item in (None, "", [], {}) or isinstance(item, bool):
+    if not isinstance(key, str) or not is_secret_key(key):
         return False
-    if not is_secret_key(key):
+    if item is None or isinstance(item, bool) or item in ("", [], {}):
         return False
     folded = FOLD.sub("", key.lower())
     if folded.endswith("token") and folded[: -len("token")] in ERC20_PREFIXES:
