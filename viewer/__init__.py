@@ -9,7 +9,7 @@ import httpx
 from flask import Flask
 from flask_compress import Compress
 
-from viewer import auth, logs, metrics, redis_store, security
+from viewer import auth, explain, logs, metrics, redis_store, security
 from viewer.config import Settings
 from viewer.graph.cache import LayoutCache, drawing_bytes
 from viewer.runs import service
@@ -58,13 +58,14 @@ def create_app(
         max_entries=64, max_bytes=settings.cache_max_bytes // 4, size=drawing_bytes
     )
     formatting.init_app(app)
+    explain.init_app(app)
     security.init_app(app)
     Compress(app)
-    for blueprint in (pages.bp, raw.bp, fragments.bp):
+    for blueprint in (pages.bp, raw.bp, fragments.bp, explain.bp):
         app.register_blueprint(blueprint)
     errors.init_app(app, {fragments.bp.name: errors.FRAGMENT, raw.bp.name: errors.JSON})
     auth.init_app(app)
-    audit.init_app(app, (pages.bp.name, fragments.bp.name, raw.bp.name))
+    audit.init_app(app, (pages.bp.name, fragments.bp.name, raw.bp.name, explain.bp.name))
     health.init_app(app)
     access.init_app(app)
     return app
