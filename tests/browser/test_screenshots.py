@@ -35,7 +35,7 @@ class Shot:
     name: str
     server: str  # "viewer", "demo-mode" or "running" (a fresh upstream whose run is moving)
     path: str
-    wait: str = "graph"  # "graph", "panel:<step>", "home" or "error:<status>"
+    wait: str = "graph"  # "graph", "panel:<step>", "home", "h1" or "error:<status>"
 
 
 SHOTS = [
@@ -46,6 +46,23 @@ SHOTS = [
     Shot("run-running", "running", f"/runs/{LIVE_RUN_ID}"),
     Shot("run-generated-520-steps", "viewer", f"/runs/{GENERATED_RUN_ID}"),
     Shot("error-not-found", "viewer", "/runs/does-not-exist", "error:404"),
+    Shot("run-waiting", "viewer", "/runs/run_2be7f0a913"),
+    Shot("run-cancelled-server-drawn", "viewer", "/runs/run_5a09d3e7c8?steps=all"),
+    Shot(
+        "compare-simulation-with-source",
+        "viewer",
+        "/runs/run_e13f6b82a4/compare/run_8fd21b6c07",
+        "h1",
+    ),
+    Shot(
+        "compare-generated-520-steps",
+        "viewer",
+        f"/runs/{GENERATED_RUN_ID}/compare/run_8fd21b6c07",
+        "h1",
+    ),
+    Shot(
+        "error-compare-unknown-run", "viewer", "/runs/run_8fd21b6c07/compare/run_nope", "error:404"
+    ),
 ]
 
 
@@ -63,6 +80,8 @@ def wait_until_ready(page: Page, shot: Shot) -> None:
     kind, _, arg = shot.wait.partition(":")
     if kind == "home":
         expect(page.get_by_label("Run id or link")).to_be_visible()
+    elif kind == "h1":
+        expect(page.locator("main h1")).to_be_visible()
     elif kind == "error":
         expect(page.locator(".error-page h1")).to_be_visible()
     else:
