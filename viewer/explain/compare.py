@@ -18,8 +18,8 @@ from viewer.runs.status import Status, status_of
 
 MAX_ROWS = 300  # rows shown; past it, only rows that differ, still capped
 ALL_ROWS_UP_TO = 200  # runs this small show every step, alike or not
-MAX_CHANGES = 2000  # changes listed across the whole comparison
-MAX_CHANGES_PER_VALUE = 40
+MAX_CHANGES = 500  # changes listed across the whole comparison
+MAX_CHANGES_PER_VALUE = 25
 MAX_DEPTH = 12
 SHOWN_VALUE = 160  # characters of a changed value shown
 NOT_RUN_YET = status_of(None, missing="not_run")
@@ -126,6 +126,14 @@ class Comparison:
     @property
     def cu_delta(self) -> float | None:
         return _delta(self.left.run.total_cu, self.right.run.total_cu)
+
+    @property
+    def changes_limit(self) -> int:
+        return MAX_CHANGES
+
+    @property
+    def changes_per_value_limit(self) -> int:
+        return MAX_CHANGES_PER_VALUE
 
     @property
     def configured_differently(self) -> list[Row]:
