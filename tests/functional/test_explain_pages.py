@@ -41,7 +41,7 @@ def test_server_drawn_page_says_what_happened(client: FlaskClient) -> None:
     words = text_of(story)
     assert "This run failed at the step Swap USDC → WETH (0.05%) : the swap could not take" in words
     assert (
-        "6 of 9 steps ran" in words and "It took 35 seconds and used 2,065 compute units." in words
+        "6 of 9 steps ran" in words and "It took 35 seconds and cost 2,065 compute units." in words
     )
     assert "execution reverted: STF" in words and "What you can do:" in words
     # The failed step is a link to its panel, which keeps the server-drawn view.
@@ -51,11 +51,11 @@ def test_server_drawn_page_says_what_happened(client: FlaskClient) -> None:
 
 def test_summary_page_says_the_outcome_then_the_graph_fills_it_in(client: FlaskClient) -> None:
     story = text_of(section(client.get(f"/runs/{FAILED}").get_data(as_text=True)))
-    assert "This run failed. It took 35 seconds and used 2,065 compute units." in story
+    assert "This run failed. It took 35 seconds and cost 2,065 compute units." in story
     assert "Reading the steps to say more" in story
     fragment = client.get(f"/_fragments/runs/{FAILED}/graph").get_data(as_text=True)
     match = re.search(
-        r'<hx-partial hx-target="#what-happened-body".*?</hx-partial>', fragment, re.S
+        r'<hx-partial data-hx-target="#what-happened-body".*?</hx-partial>', fragment, re.S
     )
     assert match
     assert "This run failed at the step" in text_of(match.group(0))
@@ -65,7 +65,9 @@ def test_summary_page_says_the_outcome_then_the_graph_fills_it_in(client: FlaskC
 
 def test_live_refresh_updates_what_happened(client: FlaskClient) -> None:
     html = client.get(f"/_fragments/runs/{WAITING}/live").get_data(as_text=True)
-    match = re.search(r'<hx-partial hx-target="#what-happened-body".*?</hx-partial>', html, re.S)
+    match = re.search(
+        r'<hx-partial data-hx-target="#what-happened-body".*?</hx-partial>', html, re.S
+    )
     assert match
     words = text_of(match.group(0))
     assert (

@@ -64,7 +64,7 @@ def test_failure_names_the_step_explains_the_error_and_counts_steps() -> None:
     assert story.text == (
         "This run failed at the step Swap: the swap could not take the tokens it needed. "
         "3 of 4 steps ran; Tell Slack did not run. "
-        "It took 35 seconds and used 1,840 compute units."
+        "It took 35 seconds and cost 1,840 compute units."
     )
     assert links(story) == ["swap", "notify"]
     assert story.complete
@@ -159,7 +159,7 @@ def test_summary_only_says_the_outcome_and_waits_for_the_steps() -> None:
     payload = {"id": "run_1", "status": "failure", "startedAt": at(0), "finishedAt": at(35)}
     story = what_happened(Run.from_payload({**payload, "totalCu": 5}, "run_1"), NOW)
     assert not story.complete
-    assert story.text == "This run failed. It took 35 seconds and used 5 compute units."
+    assert story.text == "This run failed. It took 35 seconds and cost 5 compute units."
 
 
 def test_unknown_status_is_said_as_such() -> None:

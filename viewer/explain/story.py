@@ -304,7 +304,7 @@ def _ran_sentence(f: _Facts, *, finished: bool = False) -> Sentence:
 def _cost_sentence(f: _Facts) -> Sentence:
     took = f"took {in_words(f.seconds)}" if f.seconds is not None else ""
     cost = (
-        f"used {format_number(f.run.total_cu)} compute units" if f.run.total_cu is not None else ""
+        f"cost {format_number(f.run.total_cu)} compute units" if f.run.total_cu is not None else ""
     )
     facts = " and ".join(part for part in (took, cost) if part)
     if f.run.is_simulation:
