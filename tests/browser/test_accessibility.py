@@ -95,3 +95,13 @@ def test_diagram_steps_are_reachable_in_the_accessibility_tree(watch: Watch, pag
     page.keyboard.press("Tab")
     focused = page.evaluate("document.activeElement.getAttribute('aria-label')")
     assert focused, "Tab moves from the diagram onto a named step"
+
+
+@pytest.mark.parametrize("phone", [False, True], ids=["desktop", "phone"])
+def test_comparison_page_is_accessible(watch: Watch, page: Page, phone: bool) -> None:
+    """A simulation compared with its source run, wide and on a phone (rows stacked)."""
+    if phone:
+        page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"/runs/run_e13f6b82a4/compare/{FAILED_RUN}")
+    expect(page.locator("tr.first")).to_be_visible()
+    assert_accessible(page)
