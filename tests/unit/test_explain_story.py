@@ -150,9 +150,11 @@ def test_cancelled_gives_the_reason() -> None:
     run = run_of("cancelled", {"root": done(0), "price": done(1, "cancelled", error=error)})
     story = what_happened(run, NOW)
     assert story.text.startswith(
-        "This run was cancelled during the step Read price. Reason given: “wrong sheet”."
+        "This run was cancelled during the step Read price (“run cancelled by user_42”). "
+        "Reason given: “wrong sheet”."
     )
     assert story.explanation is None and story.problem_step == StepRef("price", "Read price")
+    assert story.error_message is None  # a cancellation is not shown as an error
 
 
 def test_summary_only_says_the_outcome_and_waits_for_the_steps() -> None:

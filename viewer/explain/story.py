@@ -74,8 +74,8 @@ def what_happened(run: Run, now: datetime) -> WhatHappened:
     failed = _by_start([s for s in states if s.status.key == "failure"])
     cancelled = [s for s in states if s.status.key == "cancelled"]
     problem = failed[0] if failed else (cancelled[0] if cancelled else None)
-    error = problem.error if problem else None
-    explanation = explain(error) if problem and problem.status.key == "failure" else None
+    error = problem.error if problem and problem.status.key == "failure" else None
+    explanation = explain(error)
     seconds = _seconds(run.started, run.finished, now if run.status.live else None)
     builder = {
         "failure": _failure,
@@ -240,16 +240,21 @@ def _waits_for(run: Run, step: StepState) -> Sentence:
 def _cancelled(f: _Facts) -> list[Sentence]:
     if f.cancelled:
         step = f.cancelled[0]
-        first: Sentence = ("This run was cancelled during the step ", f.ref(step.id), ".")
+        said = _one_line(step.error.message) if step.error else None
         reason = _reason(step)
-        if reason:
-            first = (*first, f" Reason given: “{reason}”.")
+        first: Sentence = (
+            "This run was cancelled during the step ",
+            f.ref(step.id),
+            f" (“{said}”)." if said and said != reason else ".",
+            f" Reason given: “{reason}”." if reason else "",
+        )
     else:
         first = ("This run was cancelled.",)
     return [first, _ran_sentence(f, finished=True), _cost_sentence(f)]
 
 
 def _reason(step: StepState) -> str | None:
+    """The reason a cancellation gives in its error's details, if any."""
     if step.error is None:
         return None
     details = step.error.details if isinstance(step.error.details, dict) else {}
@@ -257,8 +262,11 @@ def _reason(step: StepState) -> str | None:
     reason = inner.get("reason") if isinstance(inner, dict) else None
     if not isinstance(reason, str):
         reason = details.get("reason") if isinstance(details.get("reason"), str) else None
-    text = reason or step.error.message
-    return " ".join(text.split())[:200] if text else None
+    return _one_line(reason) if reason else None
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())[:200]
 
 
 def _unknown(f: _Facts) -> list[Sentence]:
