@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import random
 import statistics
@@ -130,28 +131,32 @@ def shared_polling(viewers: int, seconds: float, refresh: float) -> None:
             for base in (one, two):  # both instances have read the run once
                 httpx.get(f"{base}/runs/{LIVE_RUN_ID}", timeout=30).raise_for_status()
 
-            def browse(base: str) -> None:
-                with httpx.Client(base_url=base, timeout=30) as client:
-                    time.sleep(random.uniform(0, refresh))
-                    while time.monotonic() < stop:
-                        started = time.perf_counter()
-                        status = client.get(live, headers={"HX-Request": "true"}).status_code
-                        with lock:
-                            latencies.append(time.perf_counter() - started)
-                            if status != 200:
-                                failures.append(status)
-                        time.sleep(refresh)
+            pool = httpx.Limits(max_connections=viewers, max_keepalive_connections=viewers)
+            clients = [httpx.Client(base_url=base, timeout=30, limits=pool) for base in (one, two)]
+
+            def browse(client: httpx.Client) -> None:
+                time.sleep(random.uniform(0, refresh))
+                while time.monotonic() < stop:
+                    started = time.perf_counter()
+                    status = client.get(live, headers={"HX-Request": "true"}).status_code
+                    with lock:
+                        latencies.append(time.perf_counter() - started)
+                        if status != 200:
+                            failures.append(status)
+                    time.sleep(refresh)
 
             before = counter.count
             stop = time.monotonic() + seconds
             threads = [
-                threading.Thread(target=browse, args=((one, two)[n % 2],)) for n in range(viewers)
+                threading.Thread(target=browse, args=(clients[n % 2],)) for n in range(viewers)
             ]
             for thread in threads:
                 thread.start()
             for thread in threads:
                 thread.join()
             calls = counter.count - before
+            for client in clients:
+                client.close()
     finally:
         redis.close()
     intervals = seconds / refresh
@@ -286,6 +291,7 @@ def main() -> None:
     parser.add_argument("--memory-seconds", type=float, default=300.0)
     parser.add_argument("--only", default="1,2,3")
     args = parser.parse_args()
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
     parts = set(args.only.split(","))
     if "1" in parts:
         shared_polling(args.viewers, args.seconds, args.refresh)

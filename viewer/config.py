@@ -33,7 +33,7 @@ class Settings:
     retry_deadline: float = 15.0
     max_body_bytes: int = 16 * 1024 * 1024
     refresh_seconds: float = 3.0
-    cache_live_seconds: float = 2.0
+    cache_live_seconds: float = 3.0  # VIEWER_REFRESH_SECONDS (up to 60) when read from the env
     cache_final_seconds: float = 300.0
     cache_max_bytes: int = 64 * 1024 * 1024
     timezone: str = "UTC"
@@ -69,6 +69,7 @@ class Settings:
         reader = _Reader(env)
         auth_mode = reader.choice("VIEWER_AUTH", AUTH_MODES, cls.auth_mode)
         threads = reader.whole("VIEWER_THREADS", cls.threads, low=1, high=512)
+        refresh = reader.number("VIEWER_REFRESH_SECONDS", cls.refresh_seconds, low=0.5, high=300)
         settings = cls(
             runs_api_url=reader.url("RUNS_API_URL"),
             runs_api_token=reader.text("RUNS_API_TOKEN"),
@@ -83,11 +84,11 @@ class Settings:
             max_body_bytes=reader.whole(
                 "RUNS_API_MAX_BYTES", cls.max_body_bytes, low=1024, high=2**31
             ),
-            refresh_seconds=reader.number(
-                "VIEWER_REFRESH_SECONDS", cls.refresh_seconds, low=0.5, high=300
-            ),
+            refresh_seconds=refresh,
+            # A live answer is shared for one refresh interval: whoever watches the run gets
+            # data no older than their own polling, and the upstream one call per interval.
             cache_live_seconds=reader.number(
-                "VIEWER_CACHE_LIVE_SECONDS", cls.cache_live_seconds, low=0, high=60
+                "VIEWER_CACHE_LIVE_SECONDS", min(refresh, 60.0), low=0, high=60
             ),
             cache_final_seconds=reader.number(
                 "VIEWER_CACHE_FINAL_SECONDS", cls.cache_final_seconds, low=0, high=86400
