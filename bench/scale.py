@@ -237,7 +237,7 @@ def rss_mib(pid: int) -> float:
 def memory(runs: int, budget_seconds: float) -> None:
     template = generate_workflow_run(2000, seed=9)
     body = len(json.dumps(template))
-    step = next(iter(template["workflowDefinition"]["nodes"]))["id"]
+    step = next(iter(template["workflowDefinition"]["nodes"]))
     extra = {
         f"run_big_{n:04d}": {**template, "id": f"run_big_{n:04d}", "workflowId": f"wf_{n:04d}"}
         for n in range(runs)
