@@ -63,6 +63,7 @@ format: $(DEV_STAMP)
 bench: $(RUN_STAMP)  ## print the graph, polling, open-connections and scale-out benchmarks
 	$(PY) bench/graph.py; graph=$$?; $(PY) bench/pollers.py; pollers=$$?; \
 	$(PY) bench/connections.py; connections=$$?; $(PY) bench/redaction.py; redaction=$$?; \
+	$(PY) bench/explain.py; \
 	$(PY) bench/scale.py && exit $$(( graph || pollers || connections || redaction ))
 
 demo-api: $(RUN_STAMP)  ## the demo runs API alone on 127.0.0.1:8001
