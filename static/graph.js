@@ -40,6 +40,8 @@
       height: Number(svg.getAttribute('data-height')) || 1,
       boxW: box ? Number(box.getAttribute('width')) : 200,
       boxH: box ? Number(box.getAttribute('height')) : 56,
+      boxX: box ? Number(box.getAttribute('x')) || 0 : 0, // a box's corner from its transform
+      boxY: box ? Number(box.getAttribute('y')) || 0 : 0,
       k: 1, x: 0, y: 0,
       placed: false,
       steps: [],
@@ -152,9 +154,14 @@
     setView(s, k, c.w / 2 - (at.x + s.boxW / 2) * k, 32 - at.y * k);
   }
 
+  // The top-left corner of a step's box (its transform places its label; #box is drawn
+  // at an offset from there).
   function origin(el) {
+    var s = states.get(el.closest('.graph'));
     var m = /translate\(([-\d.]+)[ ,]+([-\d.]+)\)/.exec(el.getAttribute('transform') || '');
-    return m ? { x: Number(m[1]), y: Number(m[2]) } : { x: 0, y: 0 };
+    var dx = s ? s.boxX : 0;
+    var dy = s ? s.boxY : 0;
+    return m ? { x: Number(m[1]) + dx, y: Number(m[2]) + dy } : { x: 0, y: 0 };
   }
 
   // Bring a step into view: centred (and readable) when asked, else only if it is outside.
@@ -461,7 +468,8 @@
       var label = el.getAttribute('aria-label') || '';
       var text = typeof entry.text === 'string' && entry.text ? entry.text : statusText(el);
       el.setAttribute('data-status', status);
-      el.querySelector('use.step-icon').setAttribute('href', '#st-' + status);
+      var use = el.querySelector('use'); // #b-<status>, or #r-<status> for the trigger
+      use.setAttribute('href', use.getAttribute('href').replace(/-[a-z_]+$/, '-' + status));
       el.setAttribute('aria-label', label.slice(0, label.lastIndexOf(SEP) + SEP.length) + text);
       var row = s.rows && s.rows.get(id);
       if (row) {

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass
 
-from viewer.graph.layout import find_back_edges
+from viewer.graph.cycles import find_back_edges
 from viewer.runs.text import clean_text, one_line, step_label
 
 ROOT_ID = "root"

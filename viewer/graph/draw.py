@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from unicodedata import east_asian_width
 
+from viewer.graph.geometry import LABEL_X, LOOP_H, LOOP_W, LOOP_Y, NAME_Y
 from viewer.graph.layout import Box, Layout, Point, layered_layout
 from viewer.graph.plan import Plan
 
@@ -22,14 +23,14 @@ class Drawing:
     """What the cache keeps per workflow shape: the layout and its SVG strings."""
 
     layout: Layout
-    places: tuple[str, ...]  # per plan item: "translate(x y)"
+    places: tuple[str, ...]  # per plan item: "translate(x y)" of its label anchor
     edges: tuple[EdgeView, ...]  # per plan edge
 
 
 def draw(plan: Plan) -> Drawing:
     """Lay out the plan's boxes and arrows (the expensive part, hence cached)."""
     layout = layered_layout(len(plan.items), plan.edges, starts=plan.starts, clusters=plan.groups)
-    places = tuple(f"translate({b.x} {b.y})" for b in layout.boxes)
+    places = tuple(f"translate({b.x + LABEL_X} {b.y + NAME_Y})" for b in layout.boxes)
     edges = tuple(
         EdgeView(_loop(layout.boxes[u]) if u == v else path_d(line), back)
         for (u, v), line, back in zip(plan.edges, layout.edges, layout.back, strict=True)
@@ -53,14 +54,21 @@ def path_d(points: Sequence[Point]) -> str:
             parts.append(f"v{y - y0}")
         else:
             half = (y - y0) // 2
-            parts.append(f"c0 {half} {x - x0} {half} {x - x0} {y - y0}")
+            dx = x - x0
+            parts.append(f"c0 {half}{_n(dx)} {half}{_n(dx)} {y - y0}")
         x0, y0 = x, y
     return "".join(parts)
 
 
+def _n(value: int) -> str:
+    """A number after another: a minus sign separates it already."""
+    return str(value) if value < 0 else f" {value}"
+
+
 def _loop(box: Box) -> str:
     """A step that lists itself as its child: a small loop on the box's right side."""
-    return f"M{box.x + box.w} {box.y + 18}c40 -14 40 34 0 20"
+    reach = LOOP_W * 5 // 4  # the curve's control points; the curve itself reaches LOOP_W
+    return f"M{box.x + box.w} {box.y + LOOP_Y}c{reach}-14 {reach} {LOOP_H + 14} 0 {LOOP_H}"
 
 
 @lru_cache(maxsize=32768)

@@ -16,14 +16,22 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
-NODE_W = 200
-NODE_H = 56
-RANK_GAP = 72
-MARGIN = 24
-LOOP_W = 32  # how far a self-loop reaches right of its box
+from viewer.graph.cycles import find_back_edges
+from viewer.graph.geometry import (
+    LOOP_W,
+    MARGIN,
+    NODE_GAP,
+    NODE_H,
+    NODE_W,
+    POINT_GAP,
+    PORT_GAP,
+    PORT_SPAN,
+    RANK_GAP,
+)
+
 SWEEPS = 6
-NODE_SPACE = NODE_W // 2 + 16  # room a real node keeps either side of its centre
-POINT_SPACE = 6  # room an edge's virtual point keeps either side
+NODE_SPACE = (NODE_W + NODE_GAP) // 2  # room a real node keeps either side of its centre
+POINT_SPACE = POINT_GAP // 2  # room an edge's virtual point keeps either side
 POINT_WEIGHT = 8.0  # how much more than a node a virtual point wants its target
 
 Point = tuple[int, int]
@@ -48,43 +56,6 @@ class Layout:
     width: int
     height: int
     crossings: int
-
-
-def find_back_edges(succ: Sequence[Sequence[int]], starts: Sequence[int] = ()) -> list[int]:
-    """Edges (as positions in the flattened succ lists) that close a cycle in a depth-first
-    search from `starts`, then from sources, then from any node left, all in index order."""
-    n = len(succ)
-    first_edge = [0] * (n + 1)
-    has_pred = bytearray(n)
-    for u, out in enumerate(succ):
-        first_edge[u + 1] = first_edge[u] + len(out)
-        for v in out:
-            has_pred[v] = 1
-    state = bytearray(n)  # 0 unseen, 1 on the DFS path, 2 finished
-    back: list[int] = []
-    order = [*starts, *(u for u in range(n) if not has_pred[u]), *range(n)]
-    for start in order:
-        if state[start]:
-            continue
-        state[start] = 1
-        stack = [(start, 0)]
-        while stack:
-            u, i = stack[-1]
-            out = succ[u]
-            while i < len(out):
-                v = out[i]
-                i += 1
-                if state[v] == 0:
-                    stack[-1] = (u, i)
-                    state[v] = 1
-                    stack.append((v, 0))
-                    break
-                if state[v] == 1:
-                    back.append(first_edge[u] + i - 1)
-            else:
-                state[u] = 2
-                stack.pop()
-    return back
 
 
 def layered_layout(
@@ -425,7 +396,7 @@ def _finish(
 def _spread(links: list[int], centre: int, cx: list[int]) -> dict[int, int]:
     """Ports along a box edge in the order of the links' other ends, so that arrows into a
     merge do not pile up on one point."""
-    step = min(14.0, NODE_W * 0.6 / (len(links) - 1))
+    step = min(PORT_GAP, NODE_W * PORT_SPAN / (len(links) - 1))
     first = centre - step * (len(links) - 1) / 2
     ordered = sorted(links, key=cx.__getitem__)
     return {w: round(first + i * step) for i, w in enumerate(ordered)}

@@ -11,15 +11,23 @@ from urllib.parse import quote, urlencode
 from viewer.graph.build import Graph, Node, build_graph
 from viewer.graph.cache import LayoutCache
 from viewer.graph.draw import Drawing, EdgeView, draw, fit
-from viewer.graph.layout import NODE_H, NODE_W, Box
+from viewer.graph.geometry import (
+    BAR_INSET,
+    GEOMETRY,
+    GROUP_HEAD,
+    GROUP_LETTER_W,
+    GROUP_PAD,
+    LABEL_UNITS,
+    LABEL_X,
+    NODE_W,
+    TYPE_UNITS,
+    Geometry,
+)
+from viewer.graph.layout import Box
 from viewer.graph.plan import FANOUT_THRESHOLD, Cluster, Plan, plan
 from viewer.runs.status import ATTENTION, ORDER, STATUS_LABELS
 
 STATUS_RANK = {key: rank for rank, key in enumerate(ORDER)}
-LABEL_UNITS = 21.0  # room for a name in a box, in widths of an average lowercase letter
-TYPE_UNITS = 27.0  # the same for the smaller type line
-GROUP_PAD = 12
-GROUP_HEAD = 22  # room above a block's first row for its title
 URL_SAFE = re.compile(r"[A-Za-z0-9_.~:-]*")  # left as they are in a query value
 
 
@@ -94,8 +102,7 @@ class GraphView:
     first_failed: str | None
     width: int
     height: int
-    box_w: int = NODE_W
-    box_h: int = NODE_H
+    geo: Geometry = GEOMETRY
 
 
 def graph_view(
@@ -252,7 +259,7 @@ def _clusters(
                 summary=fit(summary, TYPE_UNITS),
                 title=title,
                 status=next((key for key in ATTENTION if key in present), "success"),
-                bar=_bar(ordered, n, NODE_W - 16),
+                bar=_bar(ordered, n, NODE_W - 2 * BAR_INSET),
                 page_href=page,
                 fragment_href=fragment,
                 place=place,
@@ -265,11 +272,12 @@ def _bar(
     ordered: list[tuple[str, int]], total: int, width: int
 ) -> tuple[tuple[str, int, int], ...]:
     """Segments of a bar split in proportion to the counts (each at least 2 px wide),
-    starting 8 px in from the box's left edge."""
+    starting BAR_INSET in from the box's left edge (x from the label anchor)."""
     segments = []
-    x = 8
+    x = BAR_INSET - LABEL_X
+    end = x + width
     for i, (key, n) in enumerate(ordered):
-        w = width + 8 - x if i == len(ordered) - 1 else max(2, round(width * n / total))
+        w = end - x if i == len(ordered) - 1 else max(2, round(width * n / total))
         segments.append((key, x, w))
         x += w
     return tuple(segments)
@@ -299,7 +307,8 @@ def _groups(
         out.append(
             GroupView(
                 id=group.id,
-                label=fit(group.label, (right - left) / 7 - 12),  # 12px text; room for "Collapse"
+                # room for "Collapse" (about 12 letters) on the same line
+                label=fit(group.label, (right - left) / GROUP_LETTER_W - 12),
                 title=f"Block “{group.label}”: {n} step{'' if n == 1 else 's'}",
                 x=left,
                 y=top,

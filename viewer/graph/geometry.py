@@ -1,0 +1,79 @@
+"""Every size the diagram is drawn with, in one place (SVG user units: CSS pixels at zoom 1).
+
+A box is placed by its label anchor: a step's SVG transform moves (0, 0) to where its name
+starts, so the texts need no coordinates of their own; the box and its icon sit at negative
+offsets from there (see BOX_X, BOX_Y).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+NODE_W = 200  # every box
+NODE_H = 56
+CORNER = 8  # a box's corner radius (the trigger's is NODE_H // 2)
+RANK_GAP = 72  # between the bottom of one row of boxes and the top of the next
+MARGIN = 24  # round the whole diagram
+LOOP_W = 32  # how far a self-loop reaches right of its box
+LOOP_Y = 18  # where it leaves the box's right edge, from its top
+LOOP_H = 20  # and how far below that it comes back
+NODE_GAP = 32  # least room between two boxes side by side
+POINT_GAP = 12  # least room between two arrows passing side by side
+
+LABEL_X = 34  # where a box's texts start, from its left edge
+NAME_Y = 23  # baseline of the name, from the box's top
+TYPE_Y = 42  # baseline of the type line
+ICON_X = 10  # the status icon's top-left corner (16 x 16), from the box's top-left
+ICON_Y = 11
+BOX_X = -LABEL_X  # the box's top-left, from its label anchor
+BOX_Y = -NAME_Y
+
+TAG_W = 64  # the "Trigger" tag on the root's top edge
+TAG_H = 20
+TAG_RIGHT = 14  # from the box's right edge
+
+CLUSTER_SHADOW = 5  # the second box peeking out under a box of several steps
+BAR_Y = 46  # the proportion bar of a box of several steps
+BAR_H = 5
+BAR_INSET = 8
+
+GROUP_PAD = 12  # a block's frame round its boxes
+GROUP_HEAD = 22  # room above a block's first row for its title
+GROUP_TEXT_Y = 18  # title baseline inside the frame
+GROUP_CORNER = 12
+GROUP_LETTER_W = 7  # average letter width of a block title (12 px text), to fit it
+
+LABEL_UNITS = 21.0  # room for a name in a box, in widths of an average lowercase letter
+TYPE_UNITS = 27.0  # the same for the smaller type line
+
+PORT_GAP = 14.0  # between arrows arriving at (or leaving) one box side by side
+PORT_SPAN = 0.6  # share of a box's width that such arrows may spread over
+
+
+@dataclass(frozen=True, slots=True)
+class Geometry:
+    """The numbers _graph.html draws with, relative to a box's label anchor."""
+
+    w: int = NODE_W
+    h: int = NODE_H
+    corner: int = CORNER
+    root_corner: int = NODE_H // 2
+    box_x: int = BOX_X
+    box_y: int = BOX_Y
+    type_dy: int = TYPE_Y - NAME_Y
+    icon_x: int = ICON_X - LABEL_X
+    icon_y: int = ICON_Y - NAME_Y
+    right: int = NODE_W - LABEL_X - 10  # right-aligned texts ("Show all") end here
+    tag_x: int = NODE_W - LABEL_X - TAG_RIGHT - TAG_W
+    tag_y: int = -NAME_Y - TAG_H // 2
+    tag_w: int = TAG_W
+    tag_h: int = TAG_H
+    shadow: int = CLUSTER_SHADOW
+    bar_y: int = BAR_Y - NAME_Y
+    bar_h: int = BAR_H
+    group_text_x: int = GROUP_PAD
+    group_text_y: int = GROUP_TEXT_Y
+    group_corner: int = GROUP_CORNER
+
+
+GEOMETRY = Geometry()
