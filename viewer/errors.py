@@ -98,3 +98,11 @@ class SignInRequired(ViewerError):
         super().__init__(detail)
         self.reason = reason
         self.forget_session = forget_session
+
+
+class InvalidView(ViewerError):
+    """A link's diagram settings (opened and closed boxes) that cannot be read or are past
+    their cap; no upstream call is made."""
+
+    status_code = 400
+    title = "That link's diagram settings cannot be used"

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from html import unescape
 
 import pytest
 from flask import Flask
@@ -229,11 +231,13 @@ def test_concurrent_requests_make_one_upstream_call(
 
 
 def test_a_block_can_be_collapsed_and_expanded_again(client: FlaskClient) -> None:
-    """`?collapse=<block>` draws the block's steps as one box that links back to them."""
+    """A block's Collapse link draws its steps as one box that links back to them."""
     path = "/_fragments/runs/run_0c7d5e2f96/graph"
     whole = client.get(path).get_data(as_text=True)
-    folded = client.get(f"{path}?collapse=block_0051").get_data(as_text=True)
+    frame = whole[whole.index('data-group-id="block_0051"') :]
+    collapse = unescape(re.search(r'data-fragment="([^"]+)"', frame)[1])
+    folded = client.get(collapse).get_data(as_text=True)
     assert 'data-step-id="block_0051:swap"' in whole
     assert 'data-step-id="block_0051:swap"' not in folded
     assert folded.count('<a class="cluster') == whole.count('<a class="cluster') + 1
-    assert client.get(f"{path}?collapse=bad,id").status_code == 400
+    assert client.get(f"{path}?boxes=bad,id").status_code == 400

@@ -7,7 +7,9 @@ from itertools import combinations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from viewer.graph.layout import NODE_H, NODE_W, Layout, find_back_edges, layered_layout
+from viewer.graph.cycles import find_back_edges
+from viewer.graph.geometry import NODE_H, NODE_W
+from viewer.graph.layout import Layout, layered_layout
 
 
 @st.composite
@@ -75,10 +77,24 @@ def test_edges_run_from_the_source_bottom_to_the_target_top(
         assert ys == sorted(ys)
 
 
-def test_a_long_edge_is_routed_through_one_point_pair_per_layer_it_crosses() -> None:
+def test_a_long_edge_runs_straight_beside_the_boxes_it_passes() -> None:
     layout = layered_layout(4, [(0, 1), (1, 2), (2, 3), (0, 3)])
     assert layout.layers == (0, 1, 2, 3)
-    assert len(layout.edges[3]) == 2 + 2 * 2
+    assert layout.points == 2  # one virtual point per layer crossed
+    _, top, bottom, _ = layout.edges[3]  # one vertical run: its top and its bottom
+    assert top[0] == bottom[0]
+    assert (top[1], bottom[1]) == (layout.boxes[1].y, layout.boxes[2].y + NODE_H)
+    for box in layout.boxes[1:3]:
+        assert not box.x <= top[0] <= box.x + box.w
+
+
+def test_long_edges_from_one_step_share_one_trunk() -> None:
+    # a chain 1 -> 2 -> ... -> 9, and the root leading to every step of it
+    edges = [(0, v) for v in range(1, 10)] + [(v, v + 1) for v in range(1, 9)]
+    layout = layered_layout(10, edges, starts=[0])
+    assert layout.layers == tuple(range(10))
+    assert layout.points == 8  # one per layer crossed, shared: not 1 + 2 + ... + 8
+    assert layout.free == 0
 
 
 @settings(max_examples=50, deadline=None)

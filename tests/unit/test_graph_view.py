@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import threading
 from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from hypothesis import given, settings
@@ -12,8 +12,10 @@ from hypothesis import strategies as st
 from jinja2 import Environment, FileSystemLoader
 
 from viewer.graph import view
+from viewer.graph.build import build_graph
 from viewer.graph.cache import LayoutCache
 from viewer.graph.draw import fit, path_d
+from viewer.graph.toggles import parse_boxes, resolve
 from viewer.graph.view import GraphView, graph_view, status_key
 from viewer.runs.status import TEMPLATE_GLOBALS
 
@@ -49,6 +51,14 @@ class Elements(HTMLParser):
             for name, attrs in self.found
             if name == tag and (cls is None or cls in (attrs.get("class") or "").split())
         ]
+
+
+def opened(definition: object, href: str | None) -> tuple[set[str], set[str]]:
+    """(expanded fan-out parents, collapsed blocks) a link's `boxes` value stands for."""
+    query = parse_qs(urlsplit(href or "").query)
+    assert set(query) <= {"steps", "boxes"}
+    expanded, collapsed = resolve(build_graph(definition), parse_boxes(query["boxes"][0]))
+    return set(expanded), set(collapsed)
 
 
 def make(definition: object = EXAMPLE, **kwargs) -> GraphView:
@@ -219,8 +229,9 @@ def test_a_wide_fan_out_of_leaves_is_one_box_with_counts() -> None:
     assert cluster.summary.startswith("27 Succeeded, 1 Skipped")
     assert "k28" in {s.id for s in graph.steps}, "a failed step is never hidden"
     assert {s.id for s in graph.steps} == {"root", "hub", "k28"}
-    assert cluster.page_href == "?steps=all&expand=hub"
-    assert cluster.fragment_href == "/_fragments/runs/run_1/graph?expand=hub"
+    assert cluster.page_href == "?steps=all&boxes=e1"  # step number 1 (hub) shown in full
+    assert cluster.fragment_href == "/_fragments/runs/run_1/graph?boxes=e1"
+    assert opened(fan_out(30), cluster.page_href) == ({"hub"}, set())
     assert sum(w for _, _, w in cluster.bar) == 184
     html = render(graph)
     (box,) = Elements(html).all("a", "cluster")
@@ -261,10 +272,12 @@ def block_run() -> dict:
 
 
 def test_a_block_is_framed_and_can_be_collapsed_into_one_box() -> None:
-    graph = make(block_run(), expanded=frozenset({"x"}))
+    graph = make(block_run(), expanded=frozenset({"root", "not-a-step"}))
     (group,) = graph.groups
     assert (group.id, group.label) == ("blk", "Rebalance")
-    assert group.page_href == "?steps=all&expand=x&collapse=blk"
+    # the link keeps what is open (a name that is no step is dropped) and collapses the block
+    assert opened(block_run(), group.page_href) == ({"root"}, {"blk"})
+    assert group.fragment_href.endswith("?" + group.page_href.split("&")[1])
     boxes = {s.id: s for s in graph.steps}
     assert "q" in boxes and "s" in boxes
     collapsed = make(block_run(), collapsed=frozenset({"blk"}))
@@ -291,7 +304,9 @@ def test_a_second_view_of_the_same_workflow_version_reuses_the_layout(
 ) -> None:
     calls = []
     real_draw = view.draw
-    monkeypatch.setattr(view, "draw", lambda plan: calls.append(plan) or real_draw(plan))
+    monkeypatch.setattr(
+        view, "draw", lambda plan, work=None: calls.append(plan) or real_draw(plan, work)
+    )
     cache = LayoutCache(8)
     first = make(cache=cache, run_id="run_1")
     second = make(cache=cache, run_id="run_2", statuses={"root": "running"})
@@ -300,33 +315,6 @@ def test_a_second_view_of_the_same_workflow_version_reuses_the_layout(
     make(cache=cache, workflow_version=8)
     make(fan_out(30), cache=cache)
     assert len(calls) == 3
-
-
-def test_the_layout_cache_is_a_bounded_lru() -> None:
-    cache: LayoutCache[int] = LayoutCache(2)
-    assert cache.get_or_compute("a", lambda: 1) == 1
-    assert cache.get_or_compute("b", lambda: 2) == 2
-    assert cache.get_or_compute("a", lambda: 99) == 1
-    assert cache.get_or_compute("c", lambda: 3) == 3
-    assert cache.get_or_compute("b", lambda: 20) == 20
-    assert len(cache) == 2
-
-
-def test_the_layout_cache_is_safe_across_threads() -> None:
-    cache: LayoutCache[int] = LayoutCache(16)
-    results: list[int] = []
-
-    def work(i: int) -> None:
-        for j in range(200):
-            results.append(cache.get_or_compute(j % 20, lambda j=j: j % 20))
-
-    threads = [threading.Thread(target=work, args=(i,)) for i in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert len(results) == 800
-    assert len(cache) == 16
 
 
 def test_an_unreadable_definition_still_renders() -> None:

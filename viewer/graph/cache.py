@@ -17,6 +17,8 @@ def drawing_bytes(drawing: Drawing) -> int:
     Fitted on generated workflows of 100 to 2,000 steps (about 90 bytes a point and 180 a box
     or edge besides the text), with a margin; tests/unit/test_cache_memory.py checks it."""
     layout = drawing.layout
+    if layout is None:  # too costly to lay out: nothing but the fact is kept
+        return 4096
     text = sum(map(len, drawing.places)) + sum(len(edge.d) for edge in drawing.edges)
     points = sum(len(line) for line in layout.edges)
     parts = len(layout.boxes) + len(layout.edges)

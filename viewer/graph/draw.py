@@ -10,6 +10,7 @@ from unicodedata import east_asian_width
 from viewer.graph.geometry import LABEL_X, LOOP_H, LOOP_W, LOOP_Y, NAME_Y
 from viewer.graph.layout import Box, Layout, Point, layered_layout
 from viewer.graph.plan import Plan
+from viewer.graph.work import LayoutTooLarge, Work
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,16 +21,22 @@ class EdgeView:
 
 @dataclass(frozen=True, slots=True)
 class Drawing:
-    """What the cache keeps per workflow shape: the layout and its SVG strings."""
+    """What the cache keeps per workflow shape: the layout and its SVG strings, or None
+    when the shape was too costly to lay out (kept too, so it is not tried again)."""
 
-    layout: Layout
+    layout: Layout | None
     places: tuple[str, ...]  # per plan item: "translate(x y)" of its label anchor
     edges: tuple[EdgeView, ...]  # per plan edge
 
 
-def draw(plan: Plan) -> Drawing:
+def draw(plan: Plan, work: Work | None = None) -> Drawing:
     """Lay out the plan's boxes and arrows (the expensive part, hence cached)."""
-    layout = layered_layout(len(plan.items), plan.edges, starts=plan.starts, clusters=plan.groups)
+    try:
+        layout = layered_layout(
+            len(plan.items), plan.edges, starts=plan.starts, clusters=plan.groups, work=work
+        )
+    except LayoutTooLarge:
+        return Drawing(None, (), ())
     places = tuple(f"translate({b.x + LABEL_X} {b.y + NAME_Y})" for b in layout.boxes)
     edges = tuple(
         EdgeView(_loop(layout.boxes[u]) if u == v else path_d(line), back)

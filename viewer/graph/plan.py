@@ -124,27 +124,40 @@ def _fanouts(
     keep: set[str | None],
     threshold: int,
 ) -> dict[int, Cluster]:
-    """Children of one step that have no other parent and either end there or all lead to
-    one same step, when there are more than `threshold` of them."""
+    """More than `threshold` children of one step that have no other parent, each with the
+    chain of steps that only it leads to (a step with one parent and one child, down to
+    where chains merge, branch or end): one box, whose arrows go where the chains went."""
     succ: list[list[int]] = [[] for _ in items]
     parents = [0] * len(items)
     for u, v in edges:
         succ[u].append(v)
         parents[v] += 1
+
+    def plain(i: int, group: str | None) -> bool:
+        item = items[i]
+        return isinstance(item, str) and item not in keep and group_of.get(item) == group
+
     into: dict[int, Cluster] = {}
     for x, parent in enumerate(items):
         if not isinstance(parent, str) or parent in expanded or len(succ[x]) <= threshold:
             continue
-        buckets: dict[tuple[int, str | None], list[int]] = {}
+        buckets: dict[str | None, list[int]] = {}
+        heads: dict[str | None, int] = {}
         for c in succ[x]:
-            child = items[c]
-            if not isinstance(child, str) or child in keep or parents[c] != 1 or c == x:
+            group = group_of.get(items[c]) if isinstance(items[c], str) else None
+            if c == x or c in into or parents[c] != 1 or not plain(c, group):
                 continue
-            after = succ[c]
-            if not after or (len(after) == 1 and after[0] not in (x, c)):
-                buckets.setdefault((after[0] if after else -1, group_of.get(child)), []).append(c)
-        for (_, group), members in buckets.items():
-            if len(members) > threshold:
-                cluster = Cluster("fanout", parent, tuple(items[c] for c in members), group)
+            chain = [c]
+            while len(succ[chain[-1]]) == 1:
+                nxt = succ[chain[-1]][0]
+                # one parent each: the chain cannot come back on itself
+                if nxt == x or nxt in into or parents[nxt] != 1 or not plain(nxt, group):
+                    break
+                chain.append(nxt)
+            buckets.setdefault(group, []).extend(chain)
+            heads[group] = heads.get(group, 0) + 1
+        for group, members in buckets.items():
+            if heads[group] > threshold:
+                cluster = Cluster("fanout", parent, tuple(items[m] for m in members), group)
                 into.update(dict.fromkeys(members, cluster))
     return into

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from urllib.parse import quote, urlencode
 
 from viewer.graph.build import Graph, Node, build_graph
 from viewer.graph.cache import LayoutCache
@@ -24,7 +23,9 @@ from viewer.graph.geometry import (
     Geometry,
 )
 from viewer.graph.layout import Box
-from viewer.graph.plan import FANOUT_THRESHOLD, Cluster, Plan, plan
+from viewer.graph.plan import FANOUT_THRESHOLD, Cluster, Item, Plan, plan
+from viewer.graph.toggles import Boxes, Links, resolve
+from viewer.graph.work import WORK_LIMIT, Work
 from viewer.runs.status import ATTENTION, ORDER, STATUS_LABELS
 
 STATUS_RANK = {key: rank for rank, key in enumerate(ORDER)}
@@ -102,6 +103,7 @@ class GraphView:
     first_failed: str | None
     width: int
     height: int
+    drawn: bool = True  # False: too costly to lay out; the steps are listed instead
     geo: Geometry = GEOMETRY
 
 
@@ -117,38 +119,53 @@ def graph_view(
     collapsed: frozenset[str] = frozenset(),
     step_facts: Mapping[str, tuple[str, str]] | None = None,
     labels: Mapping[str, str] | None = None,
+    boxes: Boxes | None = None,
     fanout_threshold: int = FANOUT_THRESHOLD,
+    work_limit: int = WORK_LIMIT,
 ) -> GraphView:
     """Build, lay out (cached per workflow version and shape) and describe one run's graph.
 
     `statuses`: step id -> status key; `expanded`: fan-out parents to show in full;
-    `collapsed`: blocks to draw as one box; `step_facts`: step id -> (duration, compute units)
-    texts for the list view; `labels`: step id -> the status word shown when it is not the
-    status's own (an upstream "timed_out" is a failure that reads "Timed out")."""
+    `collapsed`: blocks to draw as one box (or `boxes`: both as numbers, from a link);
+    `step_facts`: step id -> (duration, compute units) texts for the list view; `labels`: step
+    id -> the status word shown when it is not the status's own (an upstream "timed_out" is a
+    failure that reads "Timed out")."""
     graph = build_graph(definition)
+    if boxes is not None:
+        expanded, collapsed = resolve(graph, boxes)
     status = {node.id: status_key(statuses, node.id) for node in graph.nodes}
     drawn = plan(graph, status, expanded=expanded, collapsed=collapsed, threshold=fanout_threshold)
     drawing = cache.get_or_compute(
-        (workflow_id, workflow_version, drawn.digest()), lambda: draw(drawn)
+        (workflow_id, workflow_version, drawn.digest()), lambda: draw(drawn, Work(work_limit))
     )
-    links = _Links(run_id, expanded, collapsed)
+    links = Links(run_id, graph, expanded, collapsed)
     counts = Counter(status.values())
-    return GraphView(
-        run_id=run_id,
-        step_count=len(graph.nodes),
-        steps=_steps(graph, drawn, drawing, status, links, step_facts or {}, labels or {}),
-        clusters=_clusters(graph, drawn, drawing, status, links),
-        groups=_groups(graph, drawn, drawing, status, links),
-        edges=drawing.edges,
-        problems=graph.problems,
-        counts=tuple(
+    common = {
+        "run_id": run_id,
+        "step_count": len(graph.nodes),
+        "problems": graph.problems,
+        "counts": tuple(
             StatusCount(key, STATUS_LABELS[key], counts[key])
             for key in ORDER
             if key != "unknown" or counts[key]
         ),
-        first_failed=next((n.id for n in graph.nodes if status[n.id] == "failure"), None),
+        "first_failed": next((n.id for n in graph.nodes if status[n.id] == "failure"), None),
+    }
+    facts, words = step_facts or {}, labels or {}
+    if drawing.layout is None:  # too costly to lay out: every step, listed
+        every = [node.id for node in graph.nodes]
+        steps = _steps(graph, every, [""] * len(every), status, links, facts, words)
+        return GraphView(
+            steps=steps, clusters=(), groups=(), edges=(), width=0, height=0, drawn=False, **common
+        )
+    return GraphView(
+        steps=_steps(graph, drawn.items, drawing.places, status, links, facts, words),
+        clusters=_clusters(graph, drawn, drawing, status, links),
+        groups=_groups(graph, drawn, drawing, status, links),
+        edges=drawing.edges,
         width=drawing.layout.width,
         height=drawing.layout.height,
+        **common,
     )
 
 
@@ -160,42 +177,18 @@ def status_key(statuses: Mapping[str, str], step_id: str) -> str:
     return value if isinstance(value, str) and value in STATUS_LABELS else "unknown"
 
 
-def _quote(text: str) -> str:
-    return text if URL_SAFE.fullmatch(text) else quote(text, safe=":")
-
-
-class _Links:
-    """Step links, and page / fragment URLs with one more fan-out or block toggled."""
-
-    def __init__(self, run_id: str, expanded: frozenset[str], collapsed: frozenset[str]) -> None:
-        self.fragment = f"/_fragments/runs/{_quote(run_id)}/graph"
-        self.expanded = expanded
-        self.collapsed = collapsed
-
-    @staticmethod
-    def step(step_id: str) -> str:
-        return "?node=" + _quote(step_id)
-
-    def toggled(self, *, expand: str = "", collapse: str = "", reopen: str = "") -> tuple[str, str]:
-        """(page URL relative to the run page, fragment URL) for the toggled state."""
-        pairs = [("expand", s) for s in sorted((self.expanded | {expand}) - {""})]
-        pairs += [("collapse", s) for s in sorted((self.collapsed | {collapse}) - {reopen, ""})]
-        query = urlencode(pairs)
-        return "?" + urlencode([("steps", "all"), *pairs]), f"{self.fragment}?{query}".rstrip("?")
-
-
 def _steps(
     graph: Graph,
-    drawn: Plan,
-    drawing: Drawing,
+    items: Sequence[Item],
+    places: Sequence[str],
     status: Mapping[str, str],
-    links: _Links,
+    links: Links,
     facts: Mapping[str, tuple[str, str]],
     labels: Mapping[str, str],
 ) -> tuple[StepView, ...]:
     nodes: dict[str, Node] = {node.id: node for node in graph.nodes}
     out = []
-    for item, place in zip(drawn.items, drawing.places, strict=True):
+    for item, place in zip(items, places, strict=True):
         if isinstance(item, Cluster):
             continue
         node = nodes[item]
@@ -227,7 +220,7 @@ def _steps(
 
 
 def _clusters(
-    graph: Graph, drawn: Plan, drawing: Drawing, status: Mapping[str, str], links: _Links
+    graph: Graph, drawn: Plan, drawing: Drawing, status: Mapping[str, str], links: Links
 ) -> tuple[ClusterView, ...]:
     labels = {node.id: node.label for node in graph.nodes}
     labels |= {group.id: group.label for group in graph.groups}
@@ -284,7 +277,7 @@ def _bar(
 
 
 def _groups(
-    graph: Graph, drawn: Plan, drawing: Drawing, status: Mapping[str, str], links: _Links
+    graph: Graph, drawn: Plan, drawing: Drawing, status: Mapping[str, str], links: Links
 ) -> tuple[GroupView, ...]:
     boxes: dict[str, list[Box]] = {}
     group_of = {node.id: node.group for node in graph.nodes}

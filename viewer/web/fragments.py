@@ -17,7 +17,7 @@ bp = Blueprint("fragments", __name__, url_prefix="/_fragments")
 def graph(run_id: str) -> str:
     """The diagram and list of steps, with the failure summary sent alongside."""
     read = read_run(run_id)
-    graph = run_graph(read.run, *box_choices(request.args))
+    graph = run_graph(read.run, box_choices(request.args))
     return render_template("_graph_fragment.html", graph=graph, page=run_page_view(read))
 
 

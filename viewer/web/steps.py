@@ -7,8 +7,9 @@ from functools import partial
 from flask import current_app
 from werkzeug.datastructures import MultiDict
 
+from viewer.errors import InvalidView
+from viewer.graph.toggles import NO_BOXES, Boxes, parse_boxes
 from viewer.graph.view import GraphView, graph_view
-from viewer.runs.ids import check_step_id
 from viewer.runs.model import Run
 from viewer.runs.service import RunRead, What
 from viewer.web.formatting import duration_between, format_number
@@ -17,18 +18,16 @@ from viewer.web.panel import StepPanel, step_panel
 from viewer.web.viewmodels import RunPage, run_page, step_href, utc_now
 
 
-def box_choices(args: MultiDict[str, str]) -> tuple[frozenset[str], frozenset[str]]:
-    """The boxes a person expanded and collapsed, from the address's `expand`/`collapse`."""
-    expanded, collapsed = (
-        frozenset(check_step_id(step) for step in args.getlist(name) if step)
-        for name in ("expand", "collapse")
-    )
-    return expanded, collapsed
+def box_choices(args: MultiDict[str, str]) -> Boxes:
+    """The boxes a person expanded and collapsed, from the address's `boxes` (compact and
+    capped: graph/toggles.py); InvalidView (400) when it cannot be used."""
+    values = args.getlist("boxes")
+    if len(values) > 1:
+        raise InvalidView("This link gives its diagram settings more than once.")
+    return parse_boxes(values[0] if values else "")
 
 
-def run_graph(
-    run: Run, expanded: frozenset[str] = frozenset(), collapsed: frozenset[str] = frozenset()
-) -> GraphView:
+def run_graph(run: Run, boxes: Boxes = NO_BOXES) -> GraphView:
     """The graph of a run read in full (definition and execution state)."""
     return graph_view(
         run_id=run.id,
@@ -45,8 +44,7 @@ def run_graph(
             for step_id, state in run.steps.items()
         },
         cache=current_app.extensions["layout_cache"],
-        expanded=expanded,
-        collapsed=collapsed,
+        boxes=boxes,
     )
 
 
