@@ -37,6 +37,7 @@ from viewer.graph.draw import draw, fit  # noqa: E402
 from viewer.graph.layout import layered_layout  # noqa: E402
 from viewer.graph.plan import plan  # noqa: E402
 from viewer.graph.view import graph_view, status_key  # noqa: E402
+from viewer.runs.status import TEMPLATE_GLOBALS  # noqa: E402
 from viewer.runs.text import parse_moment  # noqa: E402
 from viewer.web.formatting import format_number, format_seconds  # noqa: E402
 
@@ -133,6 +134,7 @@ def shape_row(name: str) -> tuple[str, int, int, float, float, int, int, int]:
 
 def main() -> int:
     env = Environment(loader=FileSystemLoader(ROOT / "templates"), autoescape=True)
+    env.globals.update(TEMPLATE_GLOBALS)
     template = env.get_template("_graph.html")
     rows = {steps: measure(template, steps) for steps in SIZES}
     print(
