@@ -55,12 +55,6 @@ SHOTS = [
         "h1",
     ),
     Shot(
-        "compare-generated-520-steps",
-        "viewer",
-        f"/runs/{GENERATED_RUN_ID}/compare/run_8fd21b6c07",
-        "h1",
-    ),
-    Shot(
         "error-compare-unknown-run", "viewer", "/runs/run_8fd21b6c07/compare/run_nope", "error:404"
     ),
 ]
