@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import time
 from collections import Counter
 from typing import Any
 
@@ -435,12 +434,10 @@ def test_generated_run_sizes(steps: int) -> None:
     assert set(run["executionState"]) == set(nodes)
 
 
-def test_generator_is_deterministic_and_fast() -> None:
+def test_generator_is_deterministic_and_makes_the_steps_asked_for() -> None:
     assert generate_workflow_run(300, seed=11) == generate_workflow_run(300, seed=11)
     assert generate_workflow_run(300, seed=11) != generate_workflow_run(300, seed=12)
-    started = time.perf_counter()
     run = generate_workflow_run(5_000)
-    assert time.perf_counter() - started < 3.0  # about 0.1 s; generous for busy machines
     assert len(run["workflowDefinition"]["nodes"]) == 5_001
 
 
