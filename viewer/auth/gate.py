@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import current_app, g, request
+from flask import Flask, current_app, g, request
 from werkzeug.wrappers import Response
 
 from viewer import security
@@ -14,11 +14,10 @@ from viewer.auth.identity import ANONYMOUS, Refusal, proxy_identity, token_ident
 from viewer.auth.session import SESSION_COOKIE
 from viewer.auth.state import auth_state
 from viewer.errors import AccessRefused, NotAuthorized, SignInRequired
-from viewer.web import health
 
 log = logging.getLogger("viewer.auth")
 
-PUBLIC_ENDPOINTS = frozenset({"static"}) | health.PUBLIC_ENDPOINTS
+PUBLIC_ENDPOINTS = frozenset({"static"})  # more are added by allow_without_sign_in
 SIGN_IN_ENDPOINTS = frozenset({"auth.signin", "auth.signin_post", "auth.signout"})
 REASONS = {
     "expired": "Your session has ended — sign in again",
@@ -27,11 +26,19 @@ REASONS = {
 }
 
 
+def allow_without_sign_in(app: Flask, endpoints: frozenset[str]) -> None:
+    """Let these endpoints (health checks, say) answer without anybody signed in."""
+    app.extensions["public_endpoints"] = (
+        app.extensions.get("public_endpoints", PUBLIC_ENDPOINTS) | endpoints
+    )
+
+
 def check_request() -> None:
     """Set g.identity (and g.credential in token mode), or answer for a person not signed in."""
     g.identity = ANONYMOUS
     settings = current_app.config["VIEWER_SETTINGS"]
-    if settings.auth_mode == "none" or request.endpoint in PUBLIC_ENDPOINTS:
+    public = current_app.extensions.get("public_endpoints", PUBLIC_ENDPOINTS)
+    if settings.auth_mode == "none" or request.endpoint in public:
         return
     if settings.auth_mode == "proxy":
         _check_proxy()

@@ -20,6 +20,7 @@ import httpx
 from flask import Blueprint, Flask, Response, current_app, request
 
 from viewer import metrics
+from viewer.auth.gate import allow_without_sign_in
 from viewer.redis_store import redis_problem
 from viewer.runs.service import runs
 
@@ -167,3 +168,4 @@ def init_app(app: Flask) -> None:
         checks["redis"] = redis_problem
     app.extensions["readiness"] = Readiness(checks)
     app.register_blueprint(bp)
+    allow_without_sign_in(app, PUBLIC_ENDPOINTS)
