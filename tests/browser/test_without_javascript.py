@@ -23,7 +23,7 @@ def test_steps_and_panels_work_without_javascript(
         expect(page.get_by_text("Loading the workflow steps")).to_be_hidden()
         expect(page.locator("button.copy").first).to_be_hidden()
 
-        page.get_by_role("link", name="Show the steps").click()
+        page.locator("#graph").get_by_role("link", name="Show the steps").click()
         expect(page.locator("#graph svg.graph-svg")).to_be_visible()
         expect(page.get_by_role("heading", name="Why this run failed")).to_be_visible()
         page.locator(".step-list").get_by_role("link", name="Swap USDC → WETH (0.05%)").click()

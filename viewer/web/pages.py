@@ -54,7 +54,7 @@ def run_page(run_id: str) -> tuple[str, int]:
         check_step_id(selected)
     drawn_on_server = request.args.get("steps") == "all"
     read = read_run(run_id, FULL if drawn_on_server else SUMMARY)
-    page = run_page_view(read, selected)
+    page = run_page_view(read, selected, server_drawn=drawn_on_server)
     graph = run_graph(read.run, box_choices(request.args)) if drawn_on_server else None
     panels, panel_error, status = [], None, 200
     if selected is not None:

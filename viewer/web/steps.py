@@ -57,7 +57,9 @@ def load_panels(run_id: str, step_ids: list[str], *, server_drawn: bool = False)
     return [step_panel(run, step_id, now, href) for step_id in step_ids]
 
 
-def run_page_view(read: RunRead, selected_step: str | None = None) -> RunPage:
+def run_page_view(
+    read: RunRead, selected_step: str | None = None, *, server_drawn: bool = False
+) -> RunPage:
     """The run page's view model (also behind the graph and live fragments)."""
     return run_page(
         read.run,
@@ -65,4 +67,5 @@ def run_page_view(read: RunRead, selected_step: str | None = None) -> RunPage:
         now=utc_now(),
         refresh_seconds=current_app.config["VIEWER_SETTINGS"].refresh_seconds,
         selected_step=selected_step,
+        server_drawn=server_drawn,
     )

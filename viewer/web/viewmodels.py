@@ -6,6 +6,7 @@ address they link to (or hand to the browser's scripts) is made here, with `url_
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from functools import partial
@@ -136,18 +137,21 @@ def run_page(
     now: datetime,
     refresh_seconds: float,
     selected_step: str | None = None,
+    server_drawn: bool = False,
 ) -> RunPage:
-    """The run page's view model; also behind the graph fragment and the live refresh."""
+    """The run page's view model; also behind the graph fragment and the live refresh.
+    `server_drawn`: the page draws its steps on the server, and its step links keep that."""
     urls = run_urls(run.id)
+    href = partial(step_href, run.id, server_drawn=server_drawn)
     return RunPage(
         run=run,
         request_id=request_id,
         now=now,
         refresh_seconds=refresh_seconds,
         urls=urls,
-        attention=attention(run, urls),
+        attention=attention(run, urls, href),
         inputs=inputs(run),
-        activity=activity(run, now, partial(step_href, run.id)),
+        activity=activity(run, now, href),
         selected_step=selected_step,
     )
 
@@ -166,11 +170,11 @@ def run_urls(run_id: str) -> RunUrls:
     )
 
 
-def attention(run: Run, urls: RunUrls) -> Attention:
+def attention(run: Run, urls: RunUrls, href: Callable[[str], str]) -> Attention:
     failed = [state for state in run.steps.values() if state.status.key == "failure"]
     waiting = [state for state in run.steps.values() if state.status.key == "waiting"]
     shown = (failed + waiting)[:ATTENTION_SHOWN]
-    items = tuple(_attention_item(run, state) for state in shown)
+    items = tuple(_attention_item(run, state, href) for state in shown)
     open_ids = ",".join(state.id for state in failed[:MAX_STEPS_PER_CALL])
     warned = [
         (state, found[0].text)
@@ -182,23 +186,23 @@ def attention(run: Run, urls: RunUrls) -> Attention:
         failed_count=len(failed),
         waiting_count=len(waiting),
         open_failed_href=f"{urls.steps}?ids={open_ids}" if len(failed) > 1 else None,
-        first_failed_href=step_href(run.id, failed[0].id) if failed else None,
+        first_failed_href=href(failed[0].id) if failed else None,
         warned=tuple(
-            replace(_attention_item(run, state), error=text)
+            replace(_attention_item(run, state, href), error=text)
             for state, text in warned[:ATTENTION_SHOWN]
         ),
         warned_ids=frozenset(state.id for state, _ in warned),
     )
 
 
-def _attention_item(run: Run, state: StepState) -> AttentionItem:
+def _attention_item(run: Run, state: StepState, href: Callable[[str], str]) -> AttentionItem:
     definition = run.step_definition(state.id)
     return AttentionItem(
         id=state.id,
         label=definition.label if definition else state.id,
         status=state.status,
         error=state.error.message if state.error else None,
-        href=step_href(run.id, state.id),
+        href=href(state.id),
     )
 
 
