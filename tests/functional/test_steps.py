@@ -143,7 +143,7 @@ def test_without_javascript_steps_are_links_and_drawn_on_the_server(
 ) -> None:
     html = client.get(f"/runs/{FAILED_RUN}?steps=all&node=swap").get_data(as_text=True)
     assert f'href="/runs/{FAILED_RUN}?steps=all&amp;node=swap"' in html, "links keep the diagram"
-    assert f'href="/runs/{FAILED_RUN}?node=' not in html
+    assert not re.search(rf'href="(/runs/{FAILED_RUN})?\?node=[^"&]*"', html), "none drops it"
     assert "<svg" in html
     assert "execution reverted: STF" in html
     list_part = html.split('id="step-list-title"')[1]

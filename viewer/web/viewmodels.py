@@ -111,6 +111,7 @@ class RunPage:
     inputs: Inputs
     activity: Activity
     selected_step: str | None = None
+    server_drawn: bool = False  # the steps are drawn on the server (no JavaScript)
 
     @property
     def live(self) -> bool:
@@ -153,6 +154,7 @@ def run_page(
         inputs=inputs(run),
         activity=activity(run, now, href),
         selected_step=selected_step,
+        server_drawn=server_drawn,
     )
 
 
