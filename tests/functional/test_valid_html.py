@@ -31,6 +31,10 @@ PAGES = {
     "/": "home",
     **{f"/runs/{run}": f"run-{run}" for run in DEMO_RUNS},
     **{f"/runs/{run}?steps=all": f"run-{run}-steps-all" for run in DEMO_RUNS},
+    **{f"/runs/{run}?view=timeline": f"timeline-{run}" for run in DEMO_RUNS},
+    f"/runs/{FAILED_RUN}?view=timeline&node=swap": "timeline-step-link",
+    "/runs/run_0c7d5e2f96?view=timeline&page=2": "timeline-page-2",
+    "/runs/run_0c7d5e2f96?view=timeline&show=critical": "timeline-critical",
     f"/runs/{FAILED_RUN}?node=swap": "step-link",
     f"/runs/{FAILED_RUN}?steps=all&node=swap": "step-link-steps-all",
     f"/runs/run_e13f6b82a4/compare/{FAILED_RUN}": "compare-simulation-with-source",
@@ -47,6 +51,7 @@ FRAGMENTS = {
     f"/_fragments/runs/{FAILED_RUN}/steps?ids=swap,approve": "fragment-step-panels",
     f"/_fragments/runs/{LIVE_RUN}/steps/root": "fragment-step-panel-live",
     f"/_fragments/runs/{LIVE_RUN}/live": "fragment-live",
+    f"/_fragments/runs/{LIVE_RUN}/timeline": "fragment-timeline",
     f"/_fragments/runs/{FAILED_RUN}/live": "fragment-live-final",
     f"/_fragments/runs/{FAILED_RUN}/steps/nope": "fragment-error-404",
 }

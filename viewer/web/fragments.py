@@ -8,6 +8,7 @@ from viewer.runs.ids import check_step_id, check_step_ids
 from viewer.web.audit import not_audited
 from viewer.web.loading import read_run
 from viewer.web.steps import box_choices, load_panels, run_graph, run_page_view
+from viewer.web.timeline import live_href, run_timeline
 
 bp = Blueprint("fragments", __name__, url_prefix="/_fragments")
 
@@ -42,6 +43,18 @@ def live(run_id: str) -> str:
     """The refreshed status header and step statuses of a run still moving."""
     read = read_run(run_id)
     return render_template("_live_update.html", page=run_page_view(read))
+
+
+@bp.get("/runs/<run_id>/timeline")
+@not_audited("polled by the run page's timeline view, whose view is audited")
+def timeline(run_id: str) -> str:
+    """The timeline section again, while the run moves (the same page and filter)."""
+    run = read_run(run_id).run
+    return render_template(
+        "_timeline.html",
+        timeline=run_timeline(run, request.args),
+        timeline_live_href=live_href(run, request.args),
+    )
 
 
 @bp.get("/<path:unknown>")

@@ -12,6 +12,7 @@ from viewer.web.audit import not_audited
 from viewer.web.errors import error_view
 from viewer.web.loading import read_run
 from viewer.web.steps import box_choices, load_panels, run_graph, run_page_view
+from viewer.web.timeline import VIEW, live_href, run_timeline
 from viewer.web.viewmodels import RunRow, run_row
 
 bp = Blueprint("pages", __name__)
@@ -52,10 +53,12 @@ def run_page(run_id: str) -> tuple[str, int]:
     selected = request.args.get("node") or None
     if selected is not None:
         check_step_id(selected)
-    drawn_on_server = request.args.get("steps") == "all"
-    read = read_run(run_id, FULL if drawn_on_server else SUMMARY)
+    on_timeline = request.args.get("view") == VIEW
+    drawn_on_server = request.args.get("steps") == "all" and not on_timeline
+    read = read_run(run_id, FULL if drawn_on_server or on_timeline else SUMMARY)
     page = run_page_view(read, selected, server_drawn=drawn_on_server)
     graph = run_graph(read.run, box_choices(request.args)) if drawn_on_server else None
+    timeline = run_timeline(read.run, request.args) if on_timeline else None
     panels, panel_error, status = [], None, 200
     if selected is not None:
         try:
@@ -63,6 +66,12 @@ def run_page(run_id: str) -> tuple[str, int]:
         except ViewerError as error:
             panel_error, status = error_view(error), error.status_code
     body = render_template(
-        "run.html", page=page, graph=graph, panels=panels, panel_error=panel_error
+        "run.html",
+        page=page,
+        graph=graph,
+        timeline=timeline,
+        timeline_live_href=live_href(read.run, request.args) if on_timeline else None,
+        panels=panels,
+        panel_error=panel_error,
     )
     return body, status

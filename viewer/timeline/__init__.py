@@ -1,0 +1,1 @@
+"""The timeline of a run: when each step ran, drawn as a Gantt chart on the server."""
