@@ -205,6 +205,40 @@
   document.addEventListener('htmx:response:error', onRefreshFailure);
   document.addEventListener('htmx:error', onRefreshFailure);
 
+  // ---- display preferences: applied at once, remembered by the server's cookie ------------
+
+  function readerZone() {
+    try { return Intl.DateTimeFormat().resolvedOptions().timeZone || ''; } catch (e) { return ''; }
+  }
+
+  function savePreferences(form) {
+    // redirect: 'manual' keeps the cookie the answer sets without loading the page it points to.
+    return fetch(form.action, {
+      method: 'POST', body: new FormData(form), credentials: 'same-origin', redirect: 'manual',
+    });
+  }
+
+  document.addEventListener('DOMContentLoaded', function () {
+    document.querySelectorAll('.prefs-form').forEach(function (form) {
+      var zone = form.querySelector('[data-reader-zone]');
+      if (zone && !zone.value) zone.value = readerZone();
+      var save = form.querySelector('button[type="submit"]');
+      if (save) save.hidden = true;
+      form.addEventListener('change', function (event) {
+        var name = event.target.getAttribute('name');
+        if (name === 'theme') {
+          var theme = event.target.value;
+          if (theme === 'system') document.documentElement.removeAttribute('data-theme');
+          else document.documentElement.setAttribute('data-theme', theme);
+          savePreferences(form);
+        } else if (name === 'times') {
+          // Times are written by the server: show the page again in the new way.
+          savePreferences(form).finally(function () { window.location.reload(); });
+        }
+      });
+    });
+  });
+
   // ---- copy buttons ------------------------------------------------------------------------
   // A refused clipboard says so and puts the text, selected, beside the button to copy by hand.
 

@@ -14,7 +14,7 @@ from viewer.config import Settings
 from viewer.graph.cache import LayoutCache, drawing_bytes
 from viewer.runs import service
 from viewer.runs.upstream import Endpoint
-from viewer.web import access, audit, errors, formatting, fragments, health, pages, raw
+from viewer.web import access, audit, errors, formatting, fragments, health, pages, preferences, raw
 
 PACKAGE = Path(__file__).resolve().parent
 
@@ -65,6 +65,7 @@ def create_app(
         app.register_blueprint(blueprint)
     errors.init_app(app, {fragments.bp.name: errors.FRAGMENT, raw.bp.name: errors.JSON})
     auth.init_app(app)
+    preferences.init_app(app)
     audit.init_app(app, (pages.bp.name, fragments.bp.name, raw.bp.name, explain.bp.name))
     health.init_app(app)
     access.init_app(app)

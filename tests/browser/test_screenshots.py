@@ -35,7 +35,8 @@ class Shot:
     name: str
     server: str  # "viewer", "demo-mode" or "running" (a fresh upstream whose run is moving)
     path: str
-    wait: str = "graph"  # "graph", "panel:<step>", "home", "h1" or "error:<status>"
+    wait: str = "graph"  # "graph", "panel:<step>", "timeline", "home", "h1" or "error:<status>"
+    scheme: str = "light"  # the system colour scheme the browser reports: "light" or "dark"
 
 
 SHOTS = [
@@ -57,6 +58,23 @@ SHOTS = [
     Shot(
         "error-compare-unknown-run", "viewer", "/runs/run_8fd21b6c07/compare/run_nope", "error:404"
     ),
+    Shot("timeline-failed", "viewer", "/runs/run_8fd21b6c07?view=timeline", "timeline"),
+    Shot("timeline-waiting", "viewer", "/runs/run_2be7f0a913?view=timeline", "timeline"),
+    Shot("timeline-running", "running", f"/runs/{LIVE_RUN_ID}?view=timeline", "timeline"),
+    Shot("timeline-520-steps", "viewer", f"/runs/{GENERATED_RUN_ID}?view=timeline", "timeline"),
+    Shot("dark-home", "demo-mode", "/", "home", "dark"),
+    Shot(
+        "dark-run-failed-with-panel",
+        "viewer",
+        "/runs/run_8fd21b6c07?node=swap",
+        "panel:swap",
+        "dark",
+    ),
+    Shot("dark-run-simulation", "viewer", "/runs/run_e13f6b82a4", scheme="dark"),
+    Shot(
+        "dark-timeline-waiting", "viewer", "/runs/run_2be7f0a913?view=timeline", "timeline", "dark"
+    ),
+    Shot("dark-error-not-found", "viewer", "/runs/does-not-exist", "error:404", "dark"),
 ]
 
 
@@ -78,6 +96,8 @@ def wait_until_ready(page: Page, shot: Shot) -> None:
         expect(page.locator("main h1")).to_be_visible()
     elif kind == "error":
         expect(page.locator(".error-page h1")).to_be_visible()
+    elif kind == "timeline":
+        expect(page.locator("#timeline h2")).to_be_visible()
     else:
         wait_for_graph(page)
         if kind == "panel":
@@ -93,7 +113,11 @@ def test_screenshot(browser: Browser, request: pytest.FixtureRequest, shot: Shot
     problems: list[str] = []
     for label, size, phone in (("desktop", DESKTOP, False), ("phone", PHONE, True)):
         context = browser.new_context(
-            base_url=server.url, viewport=size, is_mobile=phone, has_touch=phone
+            base_url=server.url,
+            viewport=size,
+            is_mobile=phone,
+            has_touch=phone,
+            color_scheme=shot.scheme,
         )
         context.set_default_timeout(10_000)
         watch = Watch(context=context, origins={origin_of(server.url)})

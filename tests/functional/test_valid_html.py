@@ -20,6 +20,7 @@ from flask import Flask
 from tests.conftest import envelope
 from tests.support.servers import Reply, ScriptedUpstream, free_port
 from viewer.demo.api import DEMO_TOKEN
+from viewer.web.preferences import COOKIE
 
 DEMO_RUNS = sorted(p.stem for p in Path("viewer/demo/runs").glob("run_*.json"))
 FAILED_RUN, LIVE_RUN = "run_8fd21b6c07", "run_c41e9a0d52"
@@ -57,6 +58,12 @@ FRAGMENTS = {
 }
 # One short run: the quick JIT tier and the serial collector halve the checker's CPU time.
 JVM_QUICK_START = ("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xss8m")
+# Dark theme and relative times, as a reader's cookie asks.
+THEMED = {
+    f"/runs/{FAILED_RUN}?node=swap": "dark-step-link",
+    f"/runs/{FAILED_RUN}?view=timeline": "dark-timeline",
+    f"/runs/{LIVE_RUN}?steps=all": "dark-running-steps-all",
+}
 SHELL = (
     '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{name}</title></head>'
     "<body><main>{body}</main></body></html>"
@@ -142,8 +149,14 @@ def test_every_page_kind_is_valid_html(
     assert signed_in.status_code in (302, 303), signed_in.status_code
     save(tmp_path, "home-signed-in", 200, token_app.get("/").get_data(as_text=True), 200)
 
+    themed = make_app().test_client()
+    themed.set_cookie(COOKIE, "dark|relative|")
+    for path, name in THEMED.items():
+        save(tmp_path, name, 200, themed.get(path).get_data(as_text=True), 200)
+
     checked = {p.stem for p in tmp_path.glob("*.html")}
-    assert checked == {*PAGES.values(), *FRAGMENTS.values(), *errors, "signin", "home-signed-in"}
+    expected = {*PAGES.values(), *FRAGMENTS.values(), *THEMED.values(), *errors}
+    assert checked == expected | {"signin", "home-signed-in"}
     assert vnu_errors(tmp_path) == []
 
 

@@ -169,11 +169,14 @@ def _row(span: Span, y: int, x_of: Callable[[datetime], float], href: Callable[[
     w = max(x_of(span.end) - x, 2.0)
     took = format_seconds((span.end - span.start).total_seconds())
     if span.ongoing:
-        note = f"{span.status.label.lower()}, {took} so far"
+        note, said = (
+            f"{span.status.label.lower()}, {took} so far",
+            f"{span.status.label}, {took} so far",
+        )
     elif span.status.key == "success":
-        note = took
+        note, said = took, f"Succeeded in {took}"
     else:
-        note = f"{span.status.label} after {took}"
+        note = said = f"{span.status.label} after {took}"
     waited = ""
     if span.wait_start is not None:
         waited = f", after waiting {format_seconds((span.start - span.wait_start).total_seconds())}"
@@ -182,7 +185,7 @@ def _row(span: Span, y: int, x_of: Callable[[datetime], float], href: Callable[[
     return Row(
         id=span.id,
         label=label,
-        title=f"{span.label}: {span.status.label}, {note.lower()}{waited}{chain}",
+        title=f"{span.label}: {said}{waited}{chain}",
         status=span.status,
         href=href(span.id),
         y=y,

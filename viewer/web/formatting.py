@@ -3,22 +3,22 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
 
-from flask import Flask, current_app
+from flask import Flask
 
 from viewer.runs.ids import RUN_ID
 from viewer.runs.model import Moment
 from viewer.runs.status import TEMPLATE_GLOBALS
 from viewer.web.jsontree import visible_text
+from viewer.web.preferences import display_zone
 
 
 def absolute_time(moment: Moment | datetime | None) -> str:
-    """ "2026-11-20 14:02:11 UTC" in the configured timezone; "unknown" when not a time."""
+    """ "2026-11-20 14:02:11 UTC" in the reader's chosen zone; "unknown" when not a time."""
     at = moment.at if isinstance(moment, Moment) else moment
     if at is None:
         return "unknown"
-    zone = ZoneInfo(current_app.config["VIEWER_SETTINGS"].timezone)
+    zone = display_zone()
     local = at.astimezone(zone)
     return f"{local:%Y-%m-%d %H:%M:%S} {local.tzname() or zone.key}"
 

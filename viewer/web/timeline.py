@@ -2,22 +2,16 @@
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
-from flask import current_app, url_for
+from flask import url_for
 from werkzeug.datastructures import MultiDict
 
 from viewer.runs.model import Run
 from viewer.timeline.build import build_timing
 from viewer.timeline.view import Timeline, timeline_view
+from viewer.web.preferences import display_zone
 from viewer.web.viewmodels import utc_now
 
 VIEW = "timeline"
-
-
-def reader_zone() -> ZoneInfo:
-    """The zone times are shown in."""
-    return ZoneInfo(current_app.config["VIEWER_SETTINGS"].timezone)
 
 
 def run_timeline(run: Run, args: MultiDict[str, str]) -> Timeline:
@@ -37,7 +31,7 @@ def run_timeline(run: Run, args: MultiDict[str, str]) -> Timeline:
     return timeline_view(
         build_timing(run, utc_now()),
         run_id=run.id,
-        zone=reader_zone(),
+        zone=display_zone(),
         step_href=step_href,
         view_href=view_href,
         page=int(page) if page.isdigit() and len(page) < 6 else 1,
