@@ -16,12 +16,12 @@ LIGHT_BG = "rgb(244, 245, 247)"
 
 
 def background(page: Page) -> str:
-    return page.evaluate("getComputedStyle(document.body).backgroundColor")
+    return page.evaluate("getComputedStyle(document.documentElement).backgroundColor")
 
 
 def open_display_menu(page: Page) -> None:
     page.locator(".prefs summary").click()
-    expect(page.get_by_label("Theme")).to_be_visible()
+    expect(page.get_by_role("combobox", name="Theme")).to_be_visible()
 
 
 def test_the_system_dark_mode_is_followed(browser: Browser, viewer_server: ServerProcess) -> None:
@@ -40,7 +40,7 @@ def test_a_chosen_theme_applies_at_once_and_is_remembered(watch: Watch, page: Pa
     open_display_menu(page)
     expect(page.get_by_role("button", name="Save")).to_be_hidden()
     with page.expect_response("**/preferences") as saved:
-        page.get_by_label("Theme").select_option("dark")
+        page.get_by_role("combobox", name="Theme").select_option("dark")
     expect(page.locator("html")).to_have_attribute("data-theme", "dark")
     assert background(page) == DARK_BG
     assert saved.value.status == 303
@@ -58,10 +58,10 @@ def test_times_in_the_readers_own_zone(browser: Browser, viewer_server: ServerPr
         expect(page.locator("#run-header")).to_contain_text("2026-11-22 09:15:00 UTC")
         open_display_menu(page)
         with page.expect_navigation():
-            page.get_by_label("Times").select_option("local")
+            page.get_by_role("combobox", name="Times").select_option("local")
         expect(page.locator("#run-header")).to_contain_text("2026-11-22 04:15:00 EST")
         open_display_menu(page)
-        expect(page.get_by_label("Times")).to_have_value("local")
+        expect(page.get_by_role("combobox", name="Times")).to_have_value("local")
         assert watch.problems() == []
     finally:
         context.close()
@@ -75,8 +75,8 @@ def test_preferences_work_without_javascript(
         page = context.new_page()
         page.goto(f"/runs/{FAILED_RUN}?view=timeline")
         open_display_menu(page)
-        page.get_by_label("Theme").select_option("dark")
-        page.get_by_label("Times").select_option("relative")
+        page.get_by_role("combobox", name="Theme").select_option("dark")
+        page.get_by_role("combobox", name="Times").select_option("relative")
         page.get_by_role("button", name="Save").click()
         assert page.url.endswith(f"/runs/{FAILED_RUN}?view=timeline")
         expect(page.locator("html")).to_have_attribute("data-theme", "dark")
@@ -97,7 +97,7 @@ def test_dark_pages_are_accessible(
         page = context.new_page()
         page.goto(path)
         if "view=timeline" in path:
-            expect(page.locator("#timeline svg")).to_be_visible()
+            expect(page.locator("#timeline svg.timeline-svg")).to_be_visible()
         else:
             wait_for_graph(page)
             expect(panel_for(page, "swap")).to_be_visible()

@@ -38,6 +38,7 @@ def test_the_timeline_draws_one_bar_per_step_that_started(client: FlaskClient) -
     assert "Time (UTC)" in html and "Times are shown in <strong>UTC</strong>" in html
     assert f'href="/runs/{FAILED}?view=timeline&amp;node=swap"' in html
     assert "data-hx-get" not in html.split('id="timeline"')[1], "a finished run: no refresh"
+    assert "Why this run failed" in html, "the failure summary is drawn with the timeline"
 
 
 def test_a_step_link_in_the_timeline_opens_its_panel_there(client: FlaskClient) -> None:
