@@ -52,7 +52,7 @@ def test_a_waiting_run_shows_its_wait_and_refreshes_itself(client: FlaskClient) 
     section = html.split('<section id="timeline"')[1].split(">", 1)[0]
     assert f'data-hx-get="/_fragments/runs/{WAITING}/timeline"' in section
     assert 'data-retry="4xx 5xx"' in section
-    approval = r'data-step-id="approval" data-status="waiting"[^>]*><title>[^<]*waiting'
+    approval = r'data-step-id="approval" data-status="waiting"[^>]*><title>[^<]*: Waiting, '
     assert re.search(approval, html)
     fragment = client.get(f"/_fragments/runs/{WAITING}/timeline")
     assert fragment.status_code == 200

@@ -21,7 +21,6 @@ class Span:
     """One step that started: when, for how long, and what it waited for."""
 
     id: str
-    label: str
     status: Status
     start: datetime
     end: datetime  # its finish; `now` for a step still going
@@ -108,14 +107,12 @@ def build_timing(run: Run, now: datetime) -> Timing:
     on_chain = set(critical)
     spans = []
     for step_id, (state, start, end, ongoing) in started.items():
-        definition = run.step_definition(step_id)
         before = [started[p][2] for p in parents.get(step_id, ()) if p in started]
         ready = max(before) if before else None
         waited = ready is not None and (start - ready).total_seconds() >= shortest
         spans.append(
             Span(
                 id=step_id,
-                label=definition.label if definition else step_id,
                 status=state.status,
                 start=start,
                 end=end,

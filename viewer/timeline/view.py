@@ -104,10 +104,12 @@ def timeline_view(
     zone: ZoneInfo,
     step_href: Callable[[str], str],
     view_href: Callable[[int, str], str],
+    label_of: Callable[[str], str],
     page: int = 1,
     show: str = "all",
 ) -> Timeline:
-    """Lay out one page of `timing`; `show` is "all" or "critical" (the longest chain only)."""
+    """Lay out one page of `timing`; `show` is "all" or "critical" (the longest chain only).
+    Only the rows of this page are named (`label_of`), so a page costs the same at any size."""
     show = show if show in SHOWS else "all"
     chosen = [s for s in timing.spans if show == "all" or s.critical]
     page_count = max(1, math.ceil(len(chosen) / ROWS_PER_PAGE))
@@ -121,7 +123,10 @@ def timeline_view(
             return float(LABEL_W)
         return round(LABEL_W + (at - start).total_seconds() / seconds * CHART_W, 1)
 
-    rows = tuple(_row(span, AXIS_H + i * ROW_H, x_of, step_href) for i, span in enumerate(shown))
+    rows = tuple(
+        _row(span, label_of(span.id), AXIS_H + i * ROW_H, x_of, step_href)
+        for i, span in enumerate(shown)
+    )
     critical = [s for s in timing.spans if s.critical]
     critical_seconds = (critical[-1].end - critical[0].start).total_seconds() if critical else 0.0
     window = None
@@ -164,7 +169,9 @@ def timeline_view(
     )
 
 
-def _row(span: Span, y: int, x_of: Callable[[datetime], float], href: Callable[[str], str]) -> Row:
+def _row(
+    span: Span, name: str, y: int, x_of: Callable[[datetime], float], href: Callable[[str], str]
+) -> Row:
     x = x_of(span.start)
     w = max(x_of(span.end) - x, 2.0)
     took = format_seconds((span.end - span.start).total_seconds())
@@ -180,12 +187,12 @@ def _row(span: Span, y: int, x_of: Callable[[datetime], float], href: Callable[[
     waited = ""
     if span.wait_start is not None:
         waited = f", after waiting {format_seconds((span.start - span.wait_start).total_seconds())}"
-    label = span.label if len(span.label) <= MAX_LABEL else span.label[: MAX_LABEL - 1] + "…"
+    label = name if len(name) <= MAX_LABEL else name[: MAX_LABEL - 1] + "…"
     chain = ", on the longest chain" if span.critical else ""
     return Row(
         id=span.id,
         label=label,
-        title=f"{span.label}: {said}{waited}{chain}",
+        title=f"{name}: {said}{waited}{chain}",
         status=span.status,
         href=href(span.id),
         y=y,
