@@ -60,11 +60,12 @@ format: $(DEV_STAMP)
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-bench: $(RUN_STAMP)  ## print the graph, polling, open-connections and scale-out benchmarks
+bench: $(RUN_STAMP)  ## print the graph, polling, open-connections, scale-out and timeline benchmarks
 	$(PY) bench/graph.py; graph=$$?; $(PY) bench/pollers.py; pollers=$$?; \
 	$(PY) bench/connections.py; connections=$$?; $(PY) bench/redaction.py; redaction=$$?; \
 	$(PY) bench/explain.py; \
-	$(PY) bench/scale.py && exit $$(( graph || pollers || connections || redaction ))
+	$(PY) bench/scale.py; scale=$$?; \
+	$(PY) bench/timeline.py && exit $$(( graph || pollers || connections || redaction || scale ))
 
 demo-api: $(RUN_STAMP)  ## the demo runs API alone on 127.0.0.1:8001
 	$(PY) -m viewer.demo --host 127.0.0.1 --port 8001
