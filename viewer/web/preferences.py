@@ -17,7 +17,7 @@ from werkzeug.wrappers import Response
 from viewer import security
 from viewer.auth.csrf import CSRF_FIELD, csrf_ok
 from viewer.auth.gate import allow_without_sign_in
-from viewer.auth.returns import local_next
+from viewer.auth.returns import local_next, this_page
 
 COOKIE = "viewer_prefs"
 MAX_AGE = 365 * 24 * 3600
@@ -107,4 +107,6 @@ def save() -> Response:
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     allow_without_sign_in(app, frozenset({"preferences.save"}))  # the sign-in page has it too
-    app.jinja_env.globals.update(preferences=preferences, time_choices=time_choices, themes=THEMES)
+    app.jinja_env.globals.update(
+        preferences=preferences, time_choices=time_choices, themes=THEMES, this_page=this_page
+    )
