@@ -49,7 +49,14 @@ KINDS = (
         "var(--waiting)",
         "var(--waiting-bg)",
     ),
-    Kind("pending", "Pending", "M3.5 8h.01M8 8h.01M12.5 8h.01", False, "var(--running)", "#ffffff"),
+    Kind(
+        "pending",
+        "Pending",
+        "M3.5 8h.01M8 8h.01M12.5 8h.01",
+        False,
+        "var(--running)",
+        "var(--card)",
+    ),
     Kind(
         "cancelled",
         "Cancelled",
@@ -74,7 +81,7 @@ KINDS = (
         "var(--cancelled)",
         "var(--neutral-bg)",
     ),
-    Kind("not_run", "Not run yet", "M8 3a5 5 0 1 0 .01 0", False, "var(--neutral)", "#ffffff"),
+    Kind("not_run", "Not run yet", "M8 3a5 5 0 1 0 .01 0", False, "var(--neutral)", "var(--card)"),
     Kind(
         "success",
         "Succeeded",
