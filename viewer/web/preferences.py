@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from zoneinfo import ZoneInfo, available_timezones
 
-from flask import Blueprint, Flask, abort, current_app, g, redirect, request
+from flask import Blueprint, Flask, abort, current_app, g, has_request_context, redirect, request
 from werkzeug.wrappers import Response
 
 from viewer import security
@@ -58,7 +58,9 @@ class Preferences:
 
 
 def preferences() -> Preferences:
-    """This request's preferences (read from the cookie once)."""
+    """This request's preferences (read from the cookie once); the defaults outside a request."""
+    if not has_request_context():
+        return Preferences()
     if "preferences" not in g:
         g.preferences = Preferences.decode(security.read_cookie(COOKIE))
     return g.preferences
