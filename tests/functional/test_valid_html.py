@@ -37,8 +37,6 @@ PAGES = {
     "/runs/run_0c7d5e2f96?view=timeline&page=2": "timeline-page-2",
     "/runs/run_0c7d5e2f96?view=timeline&show=critical": "timeline-critical",
     f"/runs/{FAILED_RUN}?node=swap": "step-link",
-    f"/runs/run_e13f6b82a4/compare/{FAILED_RUN}": "compare-simulation-with-source",
-    f"/runs/run_0c7d5e2f96/compare/{FAILED_RUN}": "compare-generated",
     f"/runs/{FAILED_RUN}?steps=all&node=swap": "step-link-steps-all",
     f"/runs/run_e13f6b82a4/compare/{FAILED_RUN}": "compare-simulation-with-source",
     f"/runs/run_0c7d5e2f96/compare/{FAILED_RUN}": "compare-large",
