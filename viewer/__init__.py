@@ -14,7 +14,18 @@ from viewer.config import Settings
 from viewer.graph.cache import LayoutCache, drawing_bytes
 from viewer.runs import service
 from viewer.runs.upstream import Endpoint
-from viewer.web import access, audit, errors, formatting, fragments, health, pages, preferences, raw
+from viewer.web import (
+    access,
+    assets,
+    audit,
+    errors,
+    formatting,
+    fragments,
+    health,
+    pages,
+    preferences,
+    raw,
+)
 
 PACKAGE = Path(__file__).resolve().parent
 
@@ -43,7 +54,7 @@ def create_app(
         VIEWER_SETTINGS=settings,
         SECRET_KEY=settings.secret_key,
         MAX_CONTENT_LENGTH=64 * 1024,
-        COMPRESS_MIMETYPES=["text/html", "text/css", "application/javascript", "application/json"],
+        COMPRESS_MIMETYPES=["text/html", "application/json"],  # static files: web/assets.py
         COMPRESS_ALGORITHM=["gzip"],
         COMPRESS_MIN_SIZE=1024,
         SESSION_COOKIE_HTTPONLY=True,
@@ -60,6 +71,7 @@ def create_app(
     formatting.init_app(app)
     explain.init_app(app)
     security.init_app(app)
+    assets.init_app(app)
     Compress(app)
     for blueprint in (pages.bp, raw.bp, fragments.bp, explain.bp):
         app.register_blueprint(blueprint)
