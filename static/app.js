@@ -21,6 +21,7 @@
   // The server hands over the panel address with a placeholder for the step id.
   function stepUrl(step) {
     var main = document.querySelector('[data-step-panel-url]');
+    if (!main) return null;
     var template = main.getAttribute('data-step-panel-url');
     return template.replace(main.getAttribute('data-step-placeholder'), encodeURIComponent(step));
   }
@@ -41,30 +42,33 @@
 
   // ---- selection -------------------------------------------------------------------------
 
+  // Only the step's own boxes and links change: the rest of the diagram is not restyled.
   function markSelected(step) {
     document.querySelectorAll('.is-selected[data-step-id]').forEach(function (el) {
+      if (el.getAttribute('data-step-id') === step) return;
       el.classList.remove('is-selected');
       el.removeAttribute('aria-current');
     });
     if (!step) return;
-    document.querySelectorAll('[data-step-id]').forEach(function (el) {
-      if (el.getAttribute('data-step-id') === step && el.matches('a, .step')) {
-        el.classList.add('is-selected');
-        el.setAttribute('aria-current', 'true');
-      }
+    document.querySelectorAll('a[data-step-id="' + CSS.escape(step) + '"]').forEach(function (el) {
+      if (el.classList.contains('is-selected')) return;
+      el.classList.add('is-selected');
+      el.setAttribute('aria-current', 'true');
     });
   }
 
-  function openStep(step, how) {
+  function openStep(step, how, source) {
     var aside = panel();
-    if (!aside || !runId()) return;
+    var url = stepUrl(step);
+    if (!aside || !url) return;
     markSelected(step);
+    document.dispatchEvent(new CustomEvent('viewer:step-opened', { detail: { step: step, source: source || null } }));
     if (how === 'push') {
       window.history.pushState({ step: step }, '', pageUrl(step));
     }
     aside.hidden = false;
     aside.setAttribute('aria-busy', 'true');
-    htmx.ajax('GET', stepUrl(step), { target: '#step-panel', swap: 'innerHTML' }).finally(function () {
+    htmx.ajax('GET', url, { target: '#step-panel', swap: 'innerHTML' }).finally(function () {
       aside.removeAttribute('aria-busy');
       var heading = aside.querySelector('h2');
       if (heading && how !== 'restore') {
@@ -104,7 +108,7 @@
     if (link && runId()) {
       event.preventDefault();
       var step = link.getAttribute('data-step-id');
-      openStep(step, step === currentStep() ? 'replace' : 'push');
+      openStep(step, step === currentStep() ? 'replace' : 'push', link);
     }
   });
 

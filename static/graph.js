@@ -1,16 +1,31 @@
-// The workflow diagram's behaviour: pan, zoom, fit, find, filter, jump to failure, the list
+// The workflow diagram's behaviour: pan, zoom, fit, find, filter, jump to failures, the list
 // view and live status updates. Steps stay plain links: opening one is app.js's business.
+//
+// Work stays proportional to what changes: the steps are indexed once when a diagram arrives
+// (their place, status and accessible name, read from attributes: no layout reads); every
+// event is handled by one listener for the whole page (the canvas keeps its pointer and wheel
+// listeners); panning and zooming write one CSS transform on the <svg>, once a frame, which
+// the browser composites without painting the diagram again; the list view is rendered by the
+// server and fetched the first time it is asked for.
 (function () {
   'use strict';
 
-  var MIN_SCALE = 0.002; // low enough to fit 5,000 steps on a phone
+  var MIN_SCALE = 0.02;
   var MAX_SCALE = 4;
+  var FIT_MAX = 1.5;
+  var READABLE = 0.85; // labels (13 px) read at 11 px or more: Fit and the first view stop here
   var ZOOM_STEP = 1.25;
   var DRAG_PX = 4;
   var PAN_PX = 80;
-  var READABLE = 0.85; // labels (13 px) read at 11 px or more; a diagram too big to fit at this scale opens at its top instead
+  var SETTLE_MS = 250; // after the view last changed: redraw crisply, say what is off screen
+  var HINT_MS = 1800;
   var SEP = ' — '; // between name, type and status in a step's aria-label
-  var SVG_NS = 'http://www.w3.org/2000/svg';
+  var FILTERS = {
+    failed: ['failure'],
+    active: ['running', 'waiting'],
+    notrun: ['not_run', 'pending']
+  };
+  var TRANSLATE = /translate\(\s*([-\d.]+)[\s,]+([-\d.]+)\s*\)/;
 
   var states = new WeakMap(); // .graph element -> its state
   var views = {}; // run id -> {k, x, y, list}: kept when the diagram is drawn again
@@ -33,100 +48,140 @@
       root: root,
       svg: svg,
       canvas: canvas,
-      viewport: svg.querySelector('.viewport'),
       list: root.querySelector('[data-role="list"]'),
       runId: root.getAttribute('data-run-id') || '',
       width: Number(svg.getAttribute('data-width')) || 1,
       height: Number(svg.getAttribute('data-height')) || 1,
-      boxW: box ? Number(box.getAttribute('width')) : 200,
-      boxH: box ? Number(box.getAttribute('height')) : 56,
-      boxX: box ? Number(box.getAttribute('x')) || 0 : 0, // a box's corner from its transform
+      boxX: box ? Number(box.getAttribute('x')) || 0 : 0,
       boxY: box ? Number(box.getAttribute('y')) || 0 : 0,
+      boxW: box ? Number(box.getAttribute('width')) || 200 : 200,
+      boxH: box ? Number(box.getAttribute('height')) || 56 : 56,
       k: 1, x: 0, y: 0,
+      cw: canvas.clientWidth,
+      ch: canvas.clientHeight,
       placed: false,
       steps: [],
       byId: new Map(),
       rows: null,
+      query: '',
       matches: [],
-      matchAt: -1
+      matchAt: -1,
+      failAt: -1,
+      frame: 0,
+      settle: 0,
+      scaled: false
     };
-    root.querySelectorAll('a.step').forEach(function (el) {
-      var id = el.getAttribute('data-step-id');
-      var title = el.querySelector('title');
-      var name = (title || el.querySelector('text')).textContent;
-      var step = { el: el, id: id, name: name, key: (name + '\n' + id).toLowerCase() };
-      s.steps.push(step);
-      s.byId.set(id, step);
-    });
+    index(s);
     states.set(root, s);
-    svg.removeAttribute('viewBox'); // from here on the viewport's transform decides
+    svg.removeAttribute('viewBox'); // from here on one transform on the <svg> decides
+    svg.style.width = s.width + 'px';
+    svg.style.height = s.height + 'px';
     canvas.classList.add('is-ready');
     root.querySelector('.graph-toolbar').hidden = false;
-    wire(s);
+    var hint = root.querySelector('[data-role="hint"]');
+    if (hint) {
+      hint.hidden = false;
+      hint.textContent = coarse() ? 'Two fingers to move or zoom' : 'Drag to move · ' + zoomKey() + ' + scroll to zoom';
+    }
+    wireCanvas(s);
+    keepCentre(s);
     var view = saved(s);
     if (view.list) showList(s, true);
+    var selected = new URL(window.location.href).searchParams.get('node');
     if (view.k) {
       setView(s, view.k, view.x, view.y);
       s.placed = true;
+    } else if (selected && s.byId.has(selected)) {
+      s.placed = s.cw > 0;
+      reveal(s, s.byId.get(selected), true);
     } else {
       place(s);
     }
   }
 
-  function wire(s) {
-    var root = s.root;
-    root.querySelector('.graph-toolbar').addEventListener('click', function (event) {
-      var button = event.target.closest('button[data-action]');
-      if (button) act(s, button.getAttribute('data-action'), button);
-    });
-    var find = root.querySelector('[data-role="find"]');
-    var timer = 0;
-    find.addEventListener('input', function () {
-      window.clearTimeout(timer);
-      timer = window.setTimeout(function () { search(s, find.value); }, 120);
-    });
-    find.addEventListener('keydown', function (event) {
-      if (event.key === 'Enter') {
-        event.preventDefault();
-        search(s, find.value);
-        nextMatch(s);
-      }
-    });
-    root.querySelector('[data-role="filter"]').addEventListener('change', function (event) {
-      root.setAttribute('data-filter', event.target.value);
-    });
-    s.list.querySelector('thead').addEventListener('click', function (event) {
-      var button = event.target.closest('button[data-sort]');
-      if (button) sortRows(s, button);
-    });
-    wirePointer(s);
-    keepCentre(s);
-    s.svg.addEventListener('keydown', function (event) { onKey(s, event); });
-    s.svg.addEventListener('focusin', function (event) {
-      var step = event.target.closest && event.target.closest('a.step, a.cluster');
-      if (step) reveal(s, step, false);
+  // One pass over the steps: where each box is, its status and what "Find" searches.
+  function index(s) {
+    s.root.querySelectorAll('svg a.step[data-step-id]').forEach(function (el) {
+      var id = el.getAttribute('data-step-id');
+      var m = TRANSLATE.exec(el.getAttribute('transform') || '');
+      var step = {
+        el: el,
+        id: id,
+        x: (m ? Number(m[1]) : 0) + s.boxX,
+        y: (m ? Number(m[2]) : 0) + s.boxY,
+        status: el.getAttribute('data-status'),
+        key: ((el.getAttribute('aria-label') || '') + '\n' + id).toLowerCase(),
+        hit: false
+      };
+      s.steps.push(step);
+      s.byId.set(id, step);
     });
   }
 
-  // ---- pan and zoom ------------------------------------------------------------------------
+  function coarse() {
+    return window.matchMedia && window.matchMedia('(pointer: coarse)').matches;
+  }
+
+  function zoomKey() {
+    return /Mac|iPhone|iPad/.test(navigator.platform || '') ? '⌘' : 'Ctrl';
+  }
+
+  function stateOf(el) {
+    var root = el && el.closest && el.closest('.graph');
+    return root ? states.get(root) : null;
+  }
+
+  // ---- the view: one transform, written once a frame ----------------------------------------
 
   function setView(s, k, x, y) {
-    s.k = Math.min(MAX_SCALE, Math.max(MIN_SCALE, k));
+    var scale = Math.min(MAX_SCALE, Math.max(MIN_SCALE, k));
+    if (scale !== s.k) s.scaled = true;
+    s.k = scale;
     s.x = x;
     s.y = y;
-    s.viewport.setAttribute('transform', 'translate(' + s.x.toFixed(1) + ' ' + s.y.toFixed(1) + ') scale(' + s.k.toFixed(4) + ')');
     var view = saved(s);
     view.k = s.k;
     view.x = s.x;
     view.y = s.y;
+    if (!s.frame) s.frame = window.requestAnimationFrame(function () { draw(s); });
+    window.clearTimeout(s.settle);
+    s.settle = window.setTimeout(function () { settled(s); }, SETTLE_MS);
+  }
+
+  function draw(s) {
+    s.frame = 0;
+    s.svg.style.transform = 'translate(' + s.x.toFixed(1) + 'px,' + s.y.toFixed(1) + 'px) scale(' + s.k.toFixed(4) + ')';
+  }
+
+  // Once the view rests: draw the diagram again at its new scale (a composited layer keeps
+  // the scale it was drawn at), and say how much of it is off screen.
+  function settled(s) {
+    if (s.scaled) {
+      s.scaled = false;
+      s.svg.classList.add('is-redrawn');
+      window.requestAnimationFrame(function () {
+        window.requestAnimationFrame(function () { s.svg.classList.remove('is-redrawn'); });
+      });
+    }
+    var out = s.root.querySelector('[data-role="offscreen"]');
+    if (!out || !s.steps.length) return;
+    var off = 0;
+    var right = s.cw / s.k;
+    var bottom = s.ch / s.k;
+    var left = -s.x / s.k;
+    var top = -s.y / s.k;
+    s.steps.forEach(function (step) {
+      if (step.x + s.boxW < left || step.y + s.boxH < top || step.x > left + right || step.y > top + bottom) off += 1;
+    });
+    var text = off === 0 ? '' : off === s.steps.length
+      ? 'No step is on screen: use Reset or Fit to screen.'
+      : off + ' of ' + s.steps.length + ' steps are off screen: drag to see them, or zoom out.';
+    if (out.textContent !== text) out.textContent = text;
+    out.hidden = text === '';
   }
 
   function saved(s) {
     return views[s.runId] || (views[s.runId] = {});
-  }
-
-  function size(s) {
-    return { w: s.canvas.clientWidth, h: s.canvas.clientHeight };
   }
 
   function zoomAt(s, px, py, factor) {
@@ -134,69 +189,92 @@
     setView(s, k, px - (px - s.x) * k / s.k, py - (py - s.y) * k / s.k);
   }
 
+  // Fit a region of the diagram on screen, but never below a readable size: then its top
+  // (or the first of `steps`) is shown at that size, and the note says what is off screen.
+  function fitBox(s, x0, y0, x1, y1, first) {
+    if (!s.cw) return;
+    var pad = 24;
+    var k = Math.min(FIT_MAX, (s.cw - pad) / (x1 - x0), (s.ch - pad) / (y1 - y0));
+    if (k >= READABLE) {
+      setView(s, k, (s.cw - (x1 - x0) * k) / 2 - x0 * k, (s.ch - (y1 - y0) * k) / 2 - y0 * k);
+    } else if (first) {
+      centreOn(s, first, READABLE);
+    } else {
+      setView(s, READABLE, (s.cw - (x1 - x0) * READABLE) / 2 - x0 * READABLE, pad / 2 - y0 * READABLE);
+    }
+  }
+
   function fit(s) {
-    var c = size(s);
-    if (!c.w) return;
-    var k = Math.min(1.5, c.w / s.width, c.h / s.height);
-    setView(s, k, (c.w - s.width * k) / 2, (c.h - s.height * k) / 2);
+    fitBox(s, 0, 0, s.width, s.height, null);
   }
 
   // The first view: the whole diagram when it is readable that way, else its top at a
   // readable scale, centred on the trigger.
   function place(s) {
-    var c = size(s);
-    if (!c.w) return; // hidden (list view): placed when the diagram is shown
+    if (!s.cw) return; // hidden (list view): placed when the diagram is shown
     s.placed = true;
-    if (Math.min(c.w / s.width, c.h / s.height) >= READABLE) return fit(s);
-    var root = s.root.querySelector('a.step.root') || (s.steps[0] && s.steps[0].el);
-    var at = root ? origin(root) : { x: s.width / 2, y: 0 };
-    var k = READABLE;
-    setView(s, k, c.w / 2 - (at.x + s.boxW / 2) * k, 32 - at.y * k);
+    if (Math.min(s.cw / s.width, s.ch / s.height) >= READABLE) return fit(s);
+    var trigger = s.root.querySelector('svg a.step.root');
+    var step = (trigger && s.byId.get(trigger.getAttribute('data-step-id'))) || s.steps[0];
+    var at = step || { x: s.width / 2, y: 0 };
+    setView(s, READABLE, s.cw / 2 - (at.x + s.boxW / 2) * READABLE, 32 - at.y * READABLE);
   }
 
-  // The top-left corner of a step's box (its transform places its label; #box is drawn
-  // at an offset from there).
-  function origin(el) {
-    var s = states.get(el.closest('.graph'));
-    var m = /translate\(([-\d.]+)[ ,]+([-\d.]+)\)/.exec(el.getAttribute('transform') || '');
-    var dx = s ? s.boxX : 0;
-    var dy = s ? s.boxY : 0;
-    return m ? { x: Number(m[1]) + dx, y: Number(m[2]) + dy } : { x: 0, y: 0 };
+  function centreOn(s, step, k) {
+    setView(s, k, s.cw / 2 - (step.x + s.boxW / 2) * k, s.ch / 2 - (step.y + s.boxH / 2) * k);
   }
 
   // Bring a step into view: centred (and readable) when asked, else only if it is outside.
-  function reveal(s, el, centre) {
-    var c = size(s);
-    var at = origin(el);
-    var left = s.x + at.x * s.k;
-    var top = s.y + at.y * s.k;
-    var inside = left >= 0 && top >= 0 && left + s.boxW * s.k <= c.w && top + s.boxH * s.k <= c.h;
+  function reveal(s, step, centre) {
+    var left = s.x + step.x * s.k;
+    var top = s.y + step.y * s.k;
+    var inside = left >= 0 && top >= 0 && left + s.boxW * s.k <= s.cw && top + s.boxH * s.k <= s.ch;
     if (inside && !centre) return;
-    var k = centre ? Math.max(s.k, READABLE) : s.k;
-    setView(s, k, c.w / 2 - (at.x + s.boxW / 2) * k, c.h / 2 - (at.y + s.boxH / 2) * k);
+    centreOn(s, step, centre ? Math.max(s.k, READABLE) : s.k);
+  }
+
+  // Bring these steps into view together (or the first of them, readable).
+  function showSteps(s, steps) {
+    if (!steps.length || !s.cw) return;
+    var x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+    steps.forEach(function (step) {
+      x0 = Math.min(x0, step.x);
+      y0 = Math.min(y0, step.y);
+      x1 = Math.max(x1, step.x + s.boxW);
+      y1 = Math.max(y1, step.y + s.boxH);
+    });
+    fitBox(s, x0, y0, x1, y1, steps[0]);
   }
 
   // When the canvas changes size (a side panel opens, the window narrows), what was in its
-  // middle stays in its middle.
+  // middle stays in its middle. Its size is kept here, so nothing else reads layout.
   function keepCentre(s) {
     if (!window.ResizeObserver) return;
-    var last = size(s);
-    new ResizeObserver(function () {
-      var now = size(s);
-      if (now.w && last.w && s.placed) setView(s, s.k, s.x + (now.w - last.w) / 2, s.y + (now.h - last.h) / 2);
-      last = now;
+    new ResizeObserver(function (entries) {
+      var box = entries[entries.length - 1].contentRect;
+      var w = s.canvas.clientWidth;
+      var h = s.canvas.clientHeight;
+      if (!box.width && !w) return;
+      var dw = w - s.cw;
+      var dh = h - s.ch;
+      s.cw = w;
+      s.ch = h;
+      if (!s.placed) return place(s);
+      if (dw || dh) setView(s, s.k, s.x + dw / 2, s.y + dh / 2);
     }).observe(s.canvas);
   }
 
-  function wirePointer(s) {
+  // ---- pointer and wheel: on the canvas ------------------------------------------------------
+
+  function wireCanvas(s) {
     var canvas = s.canvas;
     var pointers = new Map();
-    var drag = null; // {start, moved} while a pointer is down
+    var drag = null; // {moved, touch} while a pointer is down
     canvas.addEventListener('dragstart', function (event) { event.preventDefault(); });
     canvas.addEventListener('pointerdown', function (event) {
       if (event.pointerType === 'mouse' && event.button !== 0) return;
       pointers.set(event.pointerId, { x: event.clientX, y: event.clientY });
-      drag = { moved: drag ? drag.moved : false };
+      if (!drag) drag = { moved: false, touch: event.pointerType === 'touch', start: { x: event.clientX, y: event.clientY } };
     });
     canvas.addEventListener('pointermove', function (event) {
       var last = pointers.get(event.pointerId);
@@ -205,9 +283,9 @@
       if (pointers.size === 2) {
         pinch(s, pointers, event.pointerId, now);
         drag.moved = true;
-      } else {
-        var start = drag.start || (drag.start = last);
-        if (!drag.moved && Math.hypot(now.x - start.x, now.y - start.y) > DRAG_PX) {
+      } else if (!drag.touch) {
+        // one finger is the page's: it scrolls (touch-action in graph.css); a mouse or pen pans
+        if (!drag.moved && Math.hypot(now.x - drag.start.x, now.y - drag.start.y) > DRAG_PX) {
           drag.moved = true;
           canvas.setPointerCapture(event.pointerId);
           canvas.classList.add('is-dragging');
@@ -218,6 +296,7 @@
     });
     function end(event) {
       if (!pointers.delete(event.pointerId)) return;
+      if (event.type === 'pointercancel' && drag && drag.touch && !drag.moved) flashHint(s);
       if (pointers.size) return;
       if (drag && drag.moved) {
         suppressClick = true; // the click that ends a drag is not a click on a step
@@ -228,24 +307,40 @@
     }
     canvas.addEventListener('pointerup', end);
     canvas.addEventListener('pointercancel', end);
+    // The wheel scrolls the page; Ctrl/⌘ + wheel (and a touchpad's pinch) zooms the diagram.
     canvas.addEventListener('wheel', function (event) {
+      if (!(event.ctrlKey || event.metaKey)) {
+        flashHint(s);
+        return;
+      }
       event.preventDefault();
-      var r = s.svg.getBoundingClientRect();
+      var r = s.canvas.getBoundingClientRect();
       var delta = event.deltaY * (event.deltaMode === 1 ? 16 : 1);
-      zoomAt(s, event.clientX - r.left, event.clientY - r.top, Math.exp(-delta * 0.0015));
+      zoomAt(s, event.clientX - r.left, event.clientY - r.top, Math.exp(-delta * 0.0025));
     }, { passive: false });
+    // Focus moving to a step off screen must not scroll the canvas itself: the view moves.
+    canvas.addEventListener('scroll', function () {
+      canvas.scrollLeft = 0;
+      canvas.scrollTop = 0;
+    });
+  }
+
+  function flashHint(s) {
+    var hint = s.root.querySelector('[data-role="hint"]');
+    if (!hint) return;
+    hint.classList.add('is-flashing');
+    window.clearTimeout(s.hintTimer);
+    s.hintTimer = window.setTimeout(function () { hint.classList.remove('is-flashing'); }, HINT_MS);
   }
 
   function pinch(s, pointers, movedId, now) {
     var ids = Array.from(pointers.keys());
     var other = pointers.get(ids[0] === movedId ? ids[1] : ids[0]);
     var before = pointers.get(movedId);
-    var r = s.svg.getBoundingClientRect();
+    var r = s.canvas.getBoundingClientRect();
     var d0 = Math.hypot(before.x - other.x, before.y - other.y) || 1;
     var d1 = Math.hypot(now.x - other.x, now.y - other.y) || 1;
-    var mx = (now.x + other.x) / 2 - r.left;
-    var my = (now.y + other.y) / 2 - r.top;
-    zoomAt(s, mx, my, d1 / d0);
+    zoomAt(s, (now.x + other.x) / 2 - r.left, (now.y + other.y) / 2 - r.top, d1 / d0);
     setView(s, s.k, s.x + (now.x - before.x) / 2, s.y + (now.y - before.y) / 2);
   }
 
@@ -257,204 +352,227 @@
     }
   }, true);
 
-  function onKey(s, event) {
-    if (event.altKey || event.ctrlKey || event.metaKey) return;
-    var c = size(s);
+  // ---- one listener per kind of event, for every diagram on the page -------------------------
+
+  document.addEventListener('click', function (event) {
+    var s = stateOf(event.target);
+    if (!s) return;
+    var button = event.target.closest('button[data-action]');
+    if (button && s.root.contains(button)) return act(s, button.getAttribute('data-action'), button);
+    var sort = event.target.closest('button[data-sort]');
+    if (sort) return sortRows(s, sort);
+    var toggle = event.target.closest('a.toggle[data-fragment]');
+    if (toggle && !event.defaultPrevented && event.button === 0 && window.htmx &&
+        !(event.metaKey || event.ctrlKey || event.shiftKey || event.altKey)) {
+      event.preventDefault();
+      window.htmx.ajax('GET', toggle.getAttribute('data-fragment'), { target: s.root.parentElement, swap: 'innerHTML' });
+    }
+  });
+
+  document.addEventListener('input', function (event) {
+    if (!event.target.matches('.graph [data-role="find"]')) return;
+    var s = stateOf(event.target);
+    if (!s) return;
+    window.cancelAnimationFrame(s.searchFrame);
+    s.searchFrame = window.requestAnimationFrame(function () { search(s, event.target.value); });
+  });
+
+  document.addEventListener('change', function (event) {
+    if (!event.target.matches('.graph [data-role="filter"]')) return;
+    var s = stateOf(event.target);
+    if (s) filter(s, event.target.value);
+  });
+
+  document.addEventListener('keydown', function (event) {
+    var s = stateOf(event.target);
+    if (!s) return;
+    if (event.target.matches('[data-role="find"]')) {
+      if (event.key === 'Enter') {
+        event.preventDefault();
+        search(s, event.target.value);
+        nextMatch(s);
+      }
+      return;
+    }
+    if (!s.svg.contains(event.target) || event.altKey || event.ctrlKey || event.metaKey) return;
     var pans = { ArrowLeft: [PAN_PX, 0], ArrowRight: [-PAN_PX, 0], ArrowUp: [0, PAN_PX], ArrowDown: [0, -PAN_PX] };
     if (pans[event.key] && event.target === s.svg) {
       event.preventDefault();
       setView(s, s.k, s.x + pans[event.key][0], s.y + pans[event.key][1]);
     } else if (event.key === '+' || event.key === '=') {
       event.preventDefault();
-      zoomAt(s, c.w / 2, c.h / 2, ZOOM_STEP);
+      zoomAt(s, s.cw / 2, s.ch / 2, ZOOM_STEP);
     } else if (event.key === '-' || event.key === '_') {
       event.preventDefault();
-      zoomAt(s, c.w / 2, c.h / 2, 1 / ZOOM_STEP);
+      zoomAt(s, s.cw / 2, s.ch / 2, 1 / ZOOM_STEP);
     }
-  }
+  });
 
-  // ---- toolbar -------------------------------------------------------------------------------
+  document.addEventListener('focusin', function (event) {
+    var s = stateOf(event.target);
+    var el = s && s.svg.contains(event.target) && event.target.closest('a.step');
+    var step = el && s.byId.get(el.getAttribute('data-step-id'));
+    if (step) reveal(s, step, false);
+  });
+
+  // A step opened from outside the diagram (the failure summary, the list, the address):
+  // the diagram moves to it, and on a wide screen comes into view beside its panel.
+  document.addEventListener('viewer:step-opened', function (event) {
+    var detail = event.detail || {};
+    var source = detail.source;
+    document.querySelectorAll('.graph').forEach(function (root) {
+      var s = states.get(root);
+      var step = s && s.byId.get(detail.step);
+      if (!step || s.canvas.hidden || (source && s.canvas.contains(source))) return;
+      reveal(s, step, true);
+      if (source && window.innerWidth > 900) {
+        var r = s.canvas.getBoundingClientRect();
+        if (r.bottom < 0 || r.top > window.innerHeight) {
+          var smooth = !window.matchMedia('(prefers-reduced-motion: reduce)').matches;
+          (s.root.closest('section') || s.root).scrollIntoView({ block: 'start', behavior: smooth ? 'smooth' : 'auto' });
+        }
+      }
+    });
+  });
+
+  // ---- toolbar ------------------------------------------------------------------------------
 
   function act(s, action, button) {
-    var c = size(s);
-    if (action === 'zoom-in') zoomAt(s, c.w / 2, c.h / 2, ZOOM_STEP);
-    else if (action === 'zoom-out') zoomAt(s, c.w / 2, c.h / 2, 1 / ZOOM_STEP);
+    if (action === 'zoom-in') zoomAt(s, s.cw / 2, s.ch / 2, ZOOM_STEP);
+    else if (action === 'zoom-out') zoomAt(s, s.cw / 2, s.ch / 2, 1 / ZOOM_STEP);
     else if (action === 'fit') fit(s);
     else if (action === 'reset') place(s);
     else if (action === 'view') showList(s, s.list.hidden);
-    else if (action === 'jump') jump(s, button.getAttribute('data-target'));
+    else if (action === 'jump') nextFailure(s, button);
   }
 
-  function jump(s, id) {
-    var step = id && s.byId.get(id);
-    if (!step) return;
+  // Each press goes to the next failed step (and opens it), in the diagram's order.
+  function nextFailure(s, button) {
+    var failed = s.steps.filter(function (step) { return step.status === 'failure'; });
+    if (!failed.length) return;
+    s.failAt = (s.failAt + 1) % failed.length;
+    var step = failed[s.failAt];
+    button.textContent = failed.length > 1 ? 'Next failure (' + (s.failAt + 1) + ' of ' + failed.length + ')' : 'Jump to failure';
     var link = step.el;
     if (!s.list.hidden) {
-      var row = s.rows && s.rows.get(id);
+      var row = s.rows && s.rows.get(step.id);
       if (!row) return;
       link = row.querySelector('a');
       row.scrollIntoView({ block: 'center' });
     } else {
-      reveal(s, link, true);
+      centreOn(s, step, Math.max(s.k, READABLE));
     }
     link.focus({ preventScroll: true });
     link.dispatchEvent(new MouseEvent('click', { bubbles: true, cancelable: true, view: window }));
   }
 
+  function filter(s, value) {
+    s.root.setAttribute('data-filter', value);
+    var wanted = FILTERS[value];
+    if (!wanted || !s.list.hidden) return;
+    showSteps(s, s.steps.filter(function (step) { return wanted.indexOf(step.status) >= 0; }));
+  }
+
+  // ---- list view: rendered by the server, fetched when first shown -----------------------------
+
   function showList(s, list) {
-    if (list) buildRows(s);
+    if (list && !s.rows && !s.loading) loadList(s);
     s.list.hidden = !list;
     s.canvas.hidden = list;
     var button = s.root.querySelector('[data-action="view"]');
     button.textContent = list ? 'Diagram' : 'List view';
     button.setAttribute('aria-pressed', String(list));
-    s.root.querySelectorAll('.graph-zoom button, [data-action="fit"]').forEach(function (b) { b.disabled = list; });
+    s.root.querySelectorAll('.graph-zoom button').forEach(function (b) { b.disabled = list; });
     saved(s).list = list;
     if (!list && !s.placed) place(s);
   }
 
-  // ---- find ------------------------------------------------------------------------------------
-
-  function search(s, text) {
-    var query = text.trim().toLowerCase();
-    var out = s.root.querySelector('[data-role="matches"]');
-    s.matches = [];
-    s.matchAt = -1;
-    s.root.classList.toggle('has-query', query !== '');
-    s.steps.forEach(function (step) {
-      var hit = query !== '' && step.key.indexOf(query) >= 0;
-      step.el.classList.toggle('is-match', hit);
-      var row = s.rows && s.rows.get(step.id);
-      if (row) row.classList.toggle('is-match', hit);
-      if (hit) s.matches.push(step);
+  function loadList(s) {
+    var url = s.list.getAttribute('data-src');
+    if (!url || !window.htmx) return;
+    s.loading = true;
+    s.list.setAttribute('aria-busy', 'true');
+    window.htmx.ajax('GET', url, { target: s.list, swap: 'innerHTML' }).then(function () {
+      s.rows = new Map();
+      s.list.querySelectorAll('tbody tr[data-step-id]').forEach(function (tr) {
+        s.rows.set(tr.getAttribute('data-step-id'), tr);
+        tr.searchKey = (tr.textContent + '\n' + tr.getAttribute('data-step-id')).toLowerCase();
+      });
+      if (s.query) matchRows(s);
+    }).finally(function () {
+      s.loading = false;
+      s.list.removeAttribute('aria-busy');
     });
-    var n = s.matches.length;
-    out.textContent = query === '' ? '' : n === 0 ? 'No matches' : n === 1 ? '1 match' : n + ' matches';
-  }
-
-  function nextMatch(s) {
-    if (!s.matches.length || !s.list.hidden) return;
-    s.matchAt = (s.matchAt + 1) % s.matches.length;
-    reveal(s, s.matches[s.matchAt].el, true);
-  }
-
-  // ---- list view ---------------------------------------------------------------------------------
-
-  // The statuses in sort order, from the registry (viewer/runs/status.py) through the page.
-  function statusOrder(root) {
-    return ((root && root.getAttribute('data-status-order')) || 'unknown').split(' ');
-  }
-
-  function statusText(el) {
-    var label = el.getAttribute('aria-label') || '';
-    return label.slice(label.lastIndexOf(SEP) + SEP.length);
-  }
-
-  function icon(status) {
-    var svg = document.createElementNS(SVG_NS, 'svg');
-    svg.setAttribute('class', 'ico');
-    svg.setAttribute('aria-hidden', 'true');
-    var use = document.createElementNS(SVG_NS, 'use');
-    use.setAttribute('href', '#st-' + status);
-    svg.appendChild(use);
-    return svg;
-  }
-
-  function cell(tr, content) {
-    var td = document.createElement('td');
-    if (typeof content === 'string') td.textContent = content; else td.appendChild(content);
-    tr.appendChild(td);
-    return td;
-  }
-
-  function statusCell(tr, status, text) {
-    var td = cell(tr, icon(status));
-    var span = document.createElement('span');
-    span.textContent = text;
-    td.appendChild(span);
-  }
-
-  // Rows are made from the diagram itself (one per step box, one per collapsed box), on first use.
-  function buildRows(s) {
-    if (s.rows) return;
-    s.rows = new Map();
-    var body = document.createDocumentFragment();
-    s.steps.forEach(function (step) {
-      var el = step.el;
-      var status = el.getAttribute('data-status');
-      var tr = document.createElement('tr');
-      tr.setAttribute('data-status', status);
-      var link = document.createElement('a');
-      link.href = el.getAttribute('href');
-      link.setAttribute('data-step-id', step.id);
-      link.textContent = step.name;
-      cell(tr, link);
-      cell(tr, el.getAttribute('data-type') || el.querySelector('text.ty').textContent);
-      statusCell(tr, status, statusText(el));
-      cell(tr, el.getAttribute('data-d') || '—');
-      cell(tr, el.getAttribute('data-cu') || '—');
-      if (step.el.classList.contains('is-match')) tr.classList.add('is-match');
-      s.rows.set(step.id, tr);
-      body.appendChild(tr);
-    });
-    s.root.querySelectorAll('a.cluster').forEach(function (el) {
-      var tr = document.createElement('tr');
-      tr.setAttribute('data-status', el.getAttribute('data-status'));
-      var link = document.createElement('a');
-      link.href = el.getAttribute('href');
-      link.className = 'toggle';
-      link.setAttribute('data-fragment', el.getAttribute('data-fragment'));
-      link.textContent = el.getAttribute('aria-label');
-      cell(tr, link);
-      cell(tr, el.getAttribute('data-count') + ' steps');
-      statusCell(tr, el.getAttribute('data-status'), '');
-      cell(tr, '—');
-      cell(tr, '—');
-      body.appendChild(tr);
-    });
-    s.list.querySelector('tbody').appendChild(body);
-  }
-
-  function durationSeconds(text) {
-    var units = { ms: 0.001, s: 1, min: 60, h: 3600, d: 86400 };
-    var total = 0;
-    var found = false;
-    text.replace(/(\d+(?:\.\d+)?)\s*(ms|min|s|h|d)\b/g, function (_, n, unit) {
-      total += Number(n) * units[unit];
-      found = true;
-      return '';
-    });
-    return found ? total : null;
   }
 
   function sortValue(key, tr) {
-    var text = tr.cells[{ name: 0, type: 1, status: 2, duration: 3, cu: 4 }[key]].textContent.trim();
-    if (key === 'status') return statusOrder(tr.closest('.graph')).indexOf(tr.getAttribute('data-status'));
-    if (key === 'duration') return durationSeconds(text);
-    if (key === 'cu') {
-      var n = Number(text.replace(/[,\s]/g, ''));
-      return text === '' || isNaN(n) ? null : n;
+    if (key === 'status') return Number(tr.getAttribute('data-rank'));
+    if (key === 'duration' || key === 'cu') {
+      var raw = tr.getAttribute(key === 'cu' ? 'data-cu' : 'data-s');
+      return raw === null ? null : Number(raw);
     }
-    return text.toLowerCase();
+    return tr.cells[key === 'name' ? 0 : 1].textContent.trim().toLowerCase();
   }
 
   function sortRows(s, button) {
     var key = button.getAttribute('data-sort');
     var th = button.closest('th');
     var descending = th.getAttribute('aria-sort') === 'ascending';
-    var body = s.list.querySelector('tbody');
+    var body = th.closest('table').tBodies[0];
     var rows = Array.from(body.rows).map(function (tr, i) { return { tr: tr, i: i, v: sortValue(key, tr) }; });
     rows.sort(function (a, b) {
       if (a.v === null || b.v === null) return a.v === b.v ? a.i - b.i : a.v === null ? 1 : -1;
       var order = typeof a.v === 'string' ? a.v.localeCompare(b.v) : a.v - b.v;
       return (descending ? -order : order) || a.i - b.i;
     });
-    rows.forEach(function (row) { body.appendChild(row.tr); });
+    var sorted = document.createDocumentFragment();
+    rows.forEach(function (row) { sorted.appendChild(row.tr); });
+    body.appendChild(sorted);
     th.closest('tr').querySelectorAll('th').forEach(function (other) { other.removeAttribute('aria-sort'); });
     th.setAttribute('aria-sort', descending ? 'descending' : 'ascending');
   }
 
-  // ---- live statuses ------------------------------------------------------------------------------
+  // ---- find: over the index, touching only the steps whose match changed ------------------------
+
+  function search(s, text) {
+    var query = text.trim().toLowerCase();
+    if (query === s.query && s.matches.length) return;
+    s.query = query;
+    s.matches = [];
+    s.matchAt = -1;
+    s.root.classList.toggle('has-query', query !== '');
+    s.steps.forEach(function (step) {
+      var hit = query !== '' && step.key.indexOf(query) >= 0;
+      if (hit !== step.hit) {
+        step.hit = hit;
+        step.el.classList.toggle('is-match', hit);
+      }
+      if (hit) s.matches.push(step);
+    });
+    if (s.rows) matchRows(s);
+    var n = s.matches.length;
+    var out = s.root.querySelector('[data-role="matches"]');
+    out.textContent = query === '' ? '' : n === 0 ? 'No matches' : n === 1 ? '1 match' : n + ' matches';
+  }
+
+  function matchRows(s) {
+    s.rows.forEach(function (tr) {
+      tr.classList.toggle('is-match', s.query !== '' && tr.searchKey.indexOf(s.query) >= 0);
+    });
+  }
+
+  function nextMatch(s) {
+    if (!s.matches.length || !s.list.hidden) return;
+    s.matchAt = (s.matchAt + 1) % s.matches.length;
+    reveal(s, s.matches[s.matchAt], true);
+  }
+
+  // ---- live statuses ---------------------------------------------------------------------------
+
+  // The statuses in sort order, from the registry (viewer/runs/status.py) through the page.
+  function statusOrder(root) {
+    return ((root && root.getAttribute('data-status-order')) || 'unknown').split(' ');
+  }
 
   function update(s, statuses) {
     var legend = s.root.querySelector('.graph-legend');
@@ -462,18 +580,25 @@
       var step = s.byId.get(id);
       var entry = statuses[id] || {};
       if (!step) return;
-      var status = statusOrder(s.root).indexOf(entry.status) >= 0 ? entry.status : 'unknown';
+      var order = statusOrder(s.root);
+      var status = order.indexOf(entry.status) >= 0 ? entry.status : 'unknown';
       var el = step.el;
-      var before = el.getAttribute('data-status');
       var label = el.getAttribute('aria-label') || '';
-      var text = typeof entry.text === 'string' && entry.text ? entry.text : statusText(el);
+      var cut = label.lastIndexOf(SEP) + SEP.length;
+      var text = typeof entry.text === 'string' && entry.text ? entry.text : label.slice(cut);
+      if (status === step.status && label.slice(cut) === text) return;
+      var before = step.status;
+      step.status = status;
       el.setAttribute('data-status', status);
-      var use = el.querySelector('use'); // #b-<status>, or #r-<status> for the trigger
-      use.setAttribute('href', use.getAttribute('href').replace(/-[a-z_]+$/, '-' + status));
-      el.setAttribute('aria-label', label.slice(0, label.lastIndexOf(SEP) + SEP.length) + text);
+      el.querySelectorAll('use').forEach(function (use) {
+        var href = use.getAttribute('href') || '';
+        if (/^#(st|b|r)-/.test(href)) use.setAttribute('href', href.replace(/-[a-z_]+$/, '-' + status));
+      });
+      el.setAttribute('aria-label', label.slice(0, cut) + text);
       var row = s.rows && s.rows.get(id);
       if (row) {
         row.setAttribute('data-status', status);
+        row.setAttribute('data-rank', String(order.indexOf(status)));
         row.cells[2].querySelector('use').setAttribute('href', '#st-' + status);
         row.cells[2].querySelector('span').textContent = text;
       }
@@ -483,9 +608,7 @@
       }
     });
     var jumpButton = s.root.querySelector('[data-action="jump"]');
-    var failed = s.steps.find(function (step) { return step.el.getAttribute('data-status') === 'failure'; });
-    if (failed && !jumpButton.getAttribute('data-target')) jumpButton.setAttribute('data-target', failed.id);
-    jumpButton.disabled = !jumpButton.getAttribute('data-target');
+    jumpButton.disabled = !s.steps.some(function (step) { return step.status === 'failure'; });
   }
 
   function count(legend, status, delta) {
@@ -505,19 +628,7 @@
     });
   });
 
-  // ---- expanding a fan-out or collapsing a block: swap the graph, keep the view ----------------------
-
-  document.addEventListener('click', function (event) {
-    var link = event.target.closest && event.target.closest('.graph a.toggle[data-fragment]');
-    if (!link || event.defaultPrevented || event.button !== 0 || !window.htmx) return;
-    if (event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
-    var root = link.closest('.graph');
-    event.preventDefault();
-    window.htmx.ajax('GET', link.getAttribute('data-fragment'), { target: root.parentElement, swap: 'innerHTML' });
-  });
-
   document.addEventListener('htmx:after:swap', initAll);
-  document.addEventListener('htmx:after:settle', initAll);
   if (document.readyState === 'loading') {
     document.addEventListener('DOMContentLoaded', initAll);
   } else {

@@ -68,7 +68,7 @@ def test_every_demo_run_has_a_summary_page(
     html = page.get_data(as_text=True)
     assert run_id in html
     assert 'class="badge status-' in html
-    assert f'data-hx-get="/_fragments/runs/{run_id}/graph"' in html
+    assert 'class="graph-svg"' in html, "the diagram follows the summary in the same answer"
     assert f'href="/runs/{run_id}.json"' in html
     assert "UTC" in html
     assert upstream.requests[0].url.params["summary"] == "true"

@@ -147,7 +147,8 @@ def test_without_javascript_steps_are_links_and_drawn_on_the_server(
     assert "<svg" in html
     assert "execution reverted: STF" in html
     list_part = html.split('id="step-list-title"')[1]
-    assert '<a href="?steps=all&amp;node=bridge">' in list_part, "every step is listed as a link"
+    bridge = f'<a href="/runs/{FAILED_RUN}?steps=all&amp;node=bridge" data-step-id="bridge">'
+    assert bridge in list_part, "every step is listed as a link that keeps the drawn page"
     assert "Not run yet" in list_part
 
 

@@ -7,6 +7,7 @@ from flask import Blueprint, abort, render_template, request
 from viewer.runs.ids import check_step_id, check_step_ids
 from viewer.web.audit import not_audited
 from viewer.web.loading import read_run
+from viewer.web.steplist import step_list
 from viewer.web.steps import box_choices, load_panels, run_graph, run_page_view
 from viewer.web.timeline import live_href, run_timeline
 
@@ -20,6 +21,13 @@ def graph(run_id: str) -> str:
     read = read_run(run_id)
     graph = run_graph(read.run, box_choices(request.args))
     return render_template("_graph_fragment.html", graph=graph, page=run_page_view(read))
+
+
+@bp.get("/runs/<run_id>/list")
+def steps_list(run_id: str) -> str:
+    """Every step as a sortable table: the diagram's list view, loaded when first asked for."""
+    run = read_run(run_id).run
+    return render_template("_step_list.html", steplist=step_list(run))
 
 
 @bp.get("/runs/<run_id>/steps/<step_id>")

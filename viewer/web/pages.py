@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from viewer.errors import InvalidId, ViewerError
 from viewer.runs.ids import check_run_id, check_step_id, run_id_from_text
-from viewer.runs.service import FULL, SUMMARY, runs
+from viewer.runs.service import SUMMARY, runs
 from viewer.web.audit import not_audited
 from viewer.web.errors import error_view
 from viewer.web.loading import read_run
-from viewer.web.steps import box_choices, load_panels, run_graph, run_page_view
+from viewer.web.steps import FullParts, box_choices, full_parts, load_panels, run_page_view
+from viewer.web.streaming import Deferred, stream_page
 from viewer.web.timeline import VIEW, live_href, run_timeline
 from viewer.web.viewmodels import RunRow, run_row
 
@@ -46,32 +49,47 @@ def demo_rows() -> list[RunRow]:
 
 
 @bp.get("/runs/<run_id>")
-def run_page(run_id: str) -> tuple[str, int]:
-    """The shareable run page; `?node=<step>` opens that step's panel, `?steps=all` draws the
-    steps on the server (for browsers without JavaScript)."""
+def run_page(run_id: str) -> Response:
+    """The shareable run page; `?node=<step>` opens that step's panel, `?steps=all` adds a
+    table of every step (for browsers without JavaScript).
+
+    The summary (a light read) is sent first; the diagram, the failure summary and the inputs'
+    schema follow in the same response once the run has been read in full.
+    """
     check_run_id(run_id)
     selected = request.args.get("node") or None
     if selected is not None:
         check_step_id(selected)
     on_timeline = request.args.get("view") == VIEW
-    drawn_on_server = request.args.get("steps") == "all" and not on_timeline
-    read = read_run(run_id, FULL if drawn_on_server or on_timeline else SUMMARY)
-    page = run_page_view(read, selected, server_drawn=drawn_on_server)
-    graph = run_graph(read.run, box_choices(request.args)) if drawn_on_server else None
-    timeline = run_timeline(read.run, request.args) if on_timeline else None
+    with_list = request.args.get("steps") == "all" and not on_timeline
+    read = read_run(run_id, SUMMARY)
+    page = run_page_view(read, selected, server_drawn=with_list)
     panels, panel_error, status = [], None, 200
     if selected is not None:
         try:
-            panels = load_panels(run_id, [selected], server_drawn=drawn_on_server)
+            panels = load_panels(run_id, [selected], server_drawn=with_list)
         except ViewerError as error:
             panel_error, status = error_view(error), error.status_code
-    body = render_template(
+    boxes = box_choices(request.args)
+    args = request.args
+
+    def later() -> FullParts:
+        parts = full_parts(run_id, boxes, selected, with_list)
+        if not on_timeline:
+            return parts
+        run = parts.page.run
+        return replace(
+            parts,
+            graph=None,
+            timeline=run_timeline(run, args),
+            timeline_live_href=live_href(run, args),
+        )
+
+    return stream_page(
         "run.html",
+        status,
         page=page,
-        graph=graph,
-        timeline=timeline,
-        timeline_live_href=live_href(read.run, request.args) if on_timeline else None,
+        full=Deferred(later),
         panels=panels,
         panel_error=panel_error,
     )
-    return body, status

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import partial
+from typing import Any
 
 from flask import current_app
 from werkzeug.datastructures import MultiDict
@@ -15,6 +17,7 @@ from viewer.runs.service import RunRead, What
 from viewer.web.formatting import duration_between, format_number
 from viewer.web.loading import read_run
 from viewer.web.panel import StepPanel, step_panel
+from viewer.web.steplist import StepList, step_list
 from viewer.web.viewmodels import RunPage, run_page, step_href, utc_now
 
 
@@ -46,6 +49,25 @@ def run_graph(run: Run, boxes: Boxes = NO_BOXES) -> GraphView:
         cache=current_app.extensions["layout_cache"],
         boxes=boxes,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class FullParts:
+    """What the run page shows once the run is read in full."""
+
+    page: RunPage  # built from the full read: attention and inputs with their schema
+    graph: GraphView | None  # None on the timeline view
+    steplist: StepList | None  # the table of every step, for `?steps=all`
+    timeline: Any = None  # viewer.web.timeline.Timeline on `?view=timeline`
+    timeline_live_href: str | None = None
+
+
+def full_parts(run_id: str, boxes: Boxes, selected: str | None, with_list: bool) -> FullParts:
+    """Read the run in full: its page parts, its diagram, and its step table when asked for."""
+    read = read_run(run_id)
+    steplist = step_list(read.run, keep_steps_all=True) if with_list else None
+    page = run_page_view(read, selected, server_drawn=with_list)
+    return FullParts(page, run_graph(read.run, boxes), steplist)
 
 
 def load_panels(run_id: str, step_ids: list[str], *, server_drawn: bool = False) -> list[StepPanel]:
