@@ -123,6 +123,9 @@
 
   window.addEventListener('popstate', function () {
     var step = currentStep();
+    var aside = panel();
+    var shown = aside && !aside.hidden && aside.querySelector('.step-detail[data-step-id="' + CSS.escape(step || '') + '"]');
+    if (shown) return; // only the fragment (#inputs) changed
     if (step) {
       openStep(step, 'restore');
     } else {

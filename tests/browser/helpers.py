@@ -80,8 +80,9 @@ def start_demo_upstream(
     return start_server(name, args, port, env={}, ready_path="/v1/runs/ready-check")
 
 
-def start_viewer(upstream: ServerProcess | None, name: str = "viewer") -> ServerProcess:
-    """`python -m viewer` on a free loopback port, reading `upstream` (demo mode if None)."""
+def start_viewer(upstream: ServerProcess | str | None, name: str = "viewer") -> ServerProcess:
+    """`python -m viewer` on a free loopback port, reading `upstream` (a server or its URL;
+    demo mode if None)."""
     port = free_port()
     env = {
         "VIEWER_HOST": "127.0.0.1",
@@ -92,7 +93,7 @@ def start_viewer(upstream: ServerProcess | None, name: str = "viewer") -> Server
     if upstream is None:
         env["DEMO_RUNNING_SECONDS"] = str(DEMO_MODE_RUNNING_SECONDS)
     else:
-        env["RUNS_API_URL"] = upstream.url
+        env["RUNS_API_URL"] = upstream if isinstance(upstream, str) else upstream.url
         env["RUNS_API_TOKEN"] = DEMO_TOKEN
     return start_server(name, ["-m", "viewer"], port, env=env, ready_path="/")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import Page, Route, expect
+from playwright.sync_api import Page, expect
 
 from tests.browser.helpers import (
     ServerProcess,
@@ -48,40 +48,6 @@ def test_open_a_run_by_pasting_its_link_on_the_home_page(watch: Watch, page: Pag
     expect(page).to_have_url(re.compile(rf"/runs/{FAILED_RUN}$"))
     expect(page.locator("#run-header")).to_contain_text(FAILED_RUN)
     wait_for_graph(page)
-
-
-def test_summary_shows_before_the_graph(watch: Watch, page: Page) -> None:
-    """The first HTML answer carries the summary; the graph comes from a later request.
-
-    The graph request is held back, so the summary is seen on screen without the graph.
-    """
-    held: list[Route] = []
-    page.route(re.compile(r"/_fragments/runs/[^/?]+/graph(\?|$)"), lambda r: held.append(r))
-    response = page.goto(f"/runs/{FAILED_RUN}")
-    assert response is not None
-    assert response.status == 200
-    html = response.text()
-    assert 'id="run-header"' in html
-    assert FAILED_RUN in html
-    assert "graph-svg" not in html, "the diagram should not be in the first HTML answer"
-    assert 'class="step' not in html
-
-    expect(page.locator("#run-header h1")).to_be_visible()
-    expect(page.locator("#run-header .run-status")).to_contain_text("Failed")
-    for _ in range(100):
-        if held:
-            break
-        page.wait_for_timeout(50)
-    assert len(held) == 1, "the page should ask for the graph once, after it has loaded"
-    expect(page.locator("#graph .loading")).to_be_visible()
-    expect(page.locator("#graph svg.graph-svg")).to_have_count(0)
-
-    held[0].continue_()
-    wait_for_graph(page)
-    graph_url = f"/_fragments/runs/{FAILED_RUN}/graph"
-    assert len(watch.requests_to(graph_url)) == 1
-    document = watch.requests_to(f"/runs/{FAILED_RUN}")
-    assert watch.requests.index(document[0]) < watch.requests.index(watch.requests_to(graph_url)[0])
 
 
 def test_graph_shows_every_step_coloured_by_status(watch: Watch, page: Page) -> None:

@@ -22,16 +22,17 @@ def test_steps_and_panels_work_without_javascript(
         expect(page.locator("#run-header .run-status")).to_contain_text("Failed")
         expect(page.get_by_text("Loading the workflow steps")).to_be_hidden()
         expect(page.locator("button.copy").first).to_be_hidden()
-
-        page.locator("#graph").get_by_role("link", name="Show the steps").click()
         expect(page.locator("#graph svg.graph-svg")).to_be_visible()
         expect(page.get_by_role("heading", name="Why this run failed")).to_be_visible()
+
+        page.get_by_role("link", name="Every step as a table").click()
         page.locator(".step-list").get_by_role("link", name="Swap USDC → WETH (0.05%)").click()
 
-        assert page.url.endswith(f"/runs/{FAILED_RUN}?steps=all&node=swap")
+        assert page.url.endswith(f"/runs/{FAILED_RUN}?node=swap&steps=all")
         panel = page.locator("#step-panel .step-detail")
         expect(panel).to_be_visible()
         expect(panel).to_contain_text("execution reverted: STF")
         expect(page.locator(".step-list")).to_be_visible()
+        expect(page.locator("#graph svg.graph-svg")).to_be_visible()
     finally:
         context.close()

@@ -1,0 +1,211 @@
+"""The diagram in a real browser: scrolling, zooming, finding failures, fitting, skipping past.
+
+Most tests use the generated 520-step run, where these matter: it does not fit on screen.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, Locator, Page, expect
+
+from tests.browser.helpers import (
+    PHONE,
+    ServerProcess,
+    Watch,
+    open_run,
+    panel_for,
+    step,
+)
+from viewer.demo.api import GENERATED_RUN_ID
+
+pytestmark = pytest.mark.browser
+
+BIG_FAILURES = ("uniswap_swap_0254", "http_request_0422")  # in the diagram's order
+RECT = "el => { const r = el.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; }"
+
+
+def rect(locator: Locator) -> list[float]:
+    return locator.evaluate(RECT)
+
+
+def on_canvas(page: Page, box: Locator) -> bool:
+    """True when the whole step box is inside the diagram's visible canvas."""
+    left, top, right, bottom = rect(box)
+    c_left, c_top, c_right, c_bottom = rect(page.locator("#graph .graph-canvas"))
+    return left >= c_left and top >= c_top and right <= c_right and bottom <= c_bottom
+
+
+def open_big(page: Page, query: str = "") -> None:
+    open_run(page, "", GENERATED_RUN_ID, query)
+    expect(page.get_by_role("button", name="Fit to screen")).to_be_visible()
+    page.wait_for_timeout(300)  # the first view is placed on the next frame
+
+
+def width_on_screen(box: Locator) -> float:
+    left, _, right, _ = rect(box)
+    return right - left
+
+
+def test_the_wheel_scrolls_the_page_and_ctrl_wheel_zooms(watch: Watch, page: Page) -> None:
+    """Over the diagram the wheel scrolls the page (and shows how to zoom); Ctrl + wheel zooms."""
+    open_big(page)
+    canvas = page.locator("#graph .graph-canvas")
+    canvas.scroll_into_view_if_needed()
+    box = step(page, "root")
+    before = width_on_screen(box)
+    scrolled = page.evaluate("window.scrollY")
+    middle = canvas.bounding_box()
+    assert middle is not None
+    page.mouse.move(middle["x"] + middle["width"] / 2, middle["y"] + 40)
+    page.mouse.wheel(0, 300)
+    page.wait_for_timeout(400)
+    assert page.evaluate("window.scrollY") > scrolled, "the page should scroll"
+    assert width_on_screen(box) == pytest.approx(before), "the diagram should not zoom"
+    hint = page.locator("#graph [data-role='hint']")
+    expect(hint).to_be_visible()
+    expect(hint).to_contain_text("scroll to zoom")
+
+    page.keyboard.down("Control")
+    page.mouse.wheel(0, -300)
+    page.keyboard.up("Control")
+    page.wait_for_timeout(300)
+    assert width_on_screen(box) > before * 1.2, "Ctrl + wheel should zoom in"
+
+
+def test_one_finger_swipe_on_a_phone_scrolls_the_page(
+    browser: Browser, viewer_server: ServerProcess
+) -> None:
+    """On a phone a one-finger swipe over the diagram scrolls the page, not the diagram."""
+    context = browser.new_context(
+        base_url=viewer_server.url, viewport=PHONE, has_touch=True, is_mobile=True
+    )
+    try:
+        page = context.new_page()
+        open_big(page)
+        canvas = page.locator("#graph .graph-canvas")
+        page.evaluate("window.scrollTo(0, 0)")
+        top = canvas.bounding_box()
+        assert top is not None
+        x = top["x"] + top["width"] / 2
+        y = min(top["y"] + 120, PHONE["height"] - 40)
+        box_before = rect(step(page, "root"))
+        cdp = context.new_cdp_session(page)
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [point(x, y)]})
+        for i in range(1, 11):
+            touch = point(x, y - 30 * i)
+            cdp.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [touch]})
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+        page.wait_for_timeout(500)
+        assert page.evaluate("window.scrollY") > 100, "the swipe should scroll the page"
+        moved = rect(step(page, "root"))
+        shift = page.evaluate("window.scrollY")
+        assert moved[0] == pytest.approx(box_before[0], abs=1), "the diagram should not pan"
+        assert moved[1] == pytest.approx(box_before[1] - shift, abs=2)
+        expect(page.locator("#graph [data-role='hint']")).to_contain_text("Two fingers")
+    finally:
+        context.close()
+
+
+def point(x: float, y: float) -> dict[str, Any]:
+    return {"x": x, "y": y, "radiusX": 4, "radiusY": 4, "force": 1, "id": 1}
+
+
+def test_a_failure_link_moves_the_diagram_to_the_step(watch: Watch, page: Page) -> None:
+    """A link in "Why this run failed" opens the step's panel and brings its box into view."""
+    open_big(page)
+    target = step(page, BIG_FAILURES[1])
+    assert not on_canvas(page, target), "the test needs a failed step off screen at first"
+    page.locator(f'#failure-summary a[data-step-id="{BIG_FAILURES[1]}"]').click()
+    expect(panel_for(page, BIG_FAILURES[1])).to_be_visible()
+    page.wait_for_timeout(400)
+    assert on_canvas(page, target), "the failed step should be on screen in the diagram"
+    top = rect(page.locator("#graph .graph-canvas"))[1]
+    assert 0 <= top < page.viewport_size["height"], "the diagram should be in the window"
+
+
+def test_jump_to_failure_goes_to_the_next_failure_each_time(watch: Watch, page: Page) -> None:
+    """Each press of "Jump to failure" opens the next failed step, then starts again."""
+    open_big(page)
+    button = page.locator("#graph [data-action='jump']")
+    for expected in (*BIG_FAILURES, BIG_FAILURES[0]):
+        button.click()
+        expect(panel_for(page, expected)).to_be_visible()
+        expect(page).to_have_url(re.compile(rf"\?node={expected}$"))
+        page.wait_for_timeout(300)
+        assert on_canvas(page, step(page, expected)), expected
+    expect(button).to_contain_text("of 2")
+
+
+def test_failed_only_brings_the_failures_into_view(watch: Watch, page: Page) -> None:
+    """Choosing "Failed only" dims the rest and moves the diagram to the failed steps."""
+    open_big(page)
+    assert not any(on_canvas(page, step(page, s)) for s in BIG_FAILURES)
+    page.get_by_label("Show").select_option("failed")
+    page.wait_for_timeout(400)
+    assert on_canvas(page, step(page, BIG_FAILURES[0])), "the first failure should be in view"
+    readable = width_on_screen(step(page, BIG_FAILURES[0]))
+    assert readable >= 0.55 * float(step(page, "root").evaluate("a => a.getBBox().width"))
+
+
+def test_fit_to_screen_stays_readable_and_says_what_is_off_screen(watch: Watch, page: Page) -> None:
+    """On 520 steps "Fit to screen" stops at a readable size and says how much is left out."""
+    open_big(page)
+    natural = float(step(page, "root").evaluate("a => a.getBBox().width"))
+    page.get_by_role("button", name="Fit to screen").click()
+    page.wait_for_timeout(500)
+    assert width_on_screen(step(page, "root")) >= 0.55 * natural, "boxes must stay readable"
+    note = page.locator("#graph [data-role='offscreen']")
+    expect(note).to_be_visible()
+    expect(note).to_contain_text(re.compile(r"\d+ of 521 steps are off screen"))
+    name = page.locator("#graph a.step.root text").first
+    size = name.evaluate("t => t.getBoundingClientRect().height")
+    assert size >= 7, f"the trigger's name is {size:.1f} px high on screen"
+
+
+def test_a_skip_link_takes_the_keyboard_past_the_diagram(watch: Watch, page: Page) -> None:
+    """Keyboard users reach a link that skips the 500-odd steps, to the panel or the inputs."""
+    open_big(page, f"?node={BIG_FAILURES[0]}")
+    expect(panel_for(page, BIG_FAILURES[0])).to_be_visible()
+    page.get_by_role("button", name="List view").focus()
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Skip the diagram, to the step details")
+    expect(skip).to_be_focused()
+    expect(skip).to_be_visible()
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    inside = "document.activeElement.closest('#graph svg') !== null"
+    assert not page.evaluate(inside), "Tab went into the diagram after the skip link"
+    assert page.evaluate("document.activeElement.closest('#step-panel') !== null")
+
+    page.get_by_role("button", name="List view").focus()
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    to_inputs = page.get_by_role("link", name="Skip the diagram, to the run inputs")
+    expect(to_inputs).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile("#inputs$"))
+    page.keyboard.press("Tab")
+    assert not page.evaluate(inside)
+
+
+def test_the_list_view_is_rendered_by_the_server_when_first_asked_for(
+    watch: Watch, page: Page
+) -> None:
+    """No list is built until asked for; then the server's table comes, sortable by status."""
+    open_big(page)
+    assert watch.requests_to(f"/_fragments/runs/{GENERATED_RUN_ID}/list") == []
+    expect(page.locator("#graph .steps-table tbody tr")).to_have_count(0)
+    page.get_by_role("button", name="List view").click()
+    rows = page.locator("#graph .steps-table tbody tr")
+    expect(rows).to_have_count(521)
+    assert len(watch.requests_to(f"/_fragments/runs/{GENERATED_RUN_ID}/list")) == 1
+    page.get_by_role("button", name="Status").click()
+    first = rows.evaluate_all("rs => rs.slice(0, 2).map(r => r.dataset.stepId)")
+    assert sorted(first) == sorted(BIG_FAILURES)
+    page.get_by_role("button", name="Diagram").click()
+    page.get_by_role("button", name="List view").click()
+    expect(rows).to_have_count(521)
+    assert len(watch.requests_to(f"/_fragments/runs/{GENERATED_RUN_ID}/list")) == 1
