@@ -152,6 +152,47 @@
 
   document.addEventListener('DOMContentLoaded', function () { localTimes(document); });
 
+  // ---- a note that appears or goes away above the diagram does not move it on screen ---------
+  // The live refresh adds and removes "What this run is waiting for" and the header may grow a
+  // line. While the diagram is in view, the page scrolls by what the content above it grew;
+  // while the run moves, the place of a note that went away is kept (and says so) until the
+  // run is over, as the page cannot scroll above its top. Where the browser's own scroll
+  // anchoring already kept the diagram in place, nothing more moves.
+
+  function keepDiagramInPlace() {
+    var graph = document.getElementById('graph');
+    var notes = document.getElementById('failure-summary');
+    var header = document.querySelector('.run-header-card');
+    if (!graph || !notes || !header || !window.ResizeObserver) return;
+    var top = graph.getBoundingClientRect().top;
+    var kept = 0;
+    var remember = function () { top = graph.getBoundingClientRect().top; };
+    window.addEventListener('scroll', remember, { passive: true });
+    window.addEventListener('resize', remember);
+    var observer = new ResizeObserver(function () {
+      var live = document.querySelector('#live:not(.done)') !== null;
+      var height = notes.offsetHeight;
+      if (live && height < kept) {
+        notes.style.minHeight = kept + 'px';
+        notes.classList.add('is-holding');
+        return; // observed again once the kept height applies
+      }
+      if (!live && kept) {
+        notes.style.minHeight = '';
+        notes.classList.remove('is-holding');
+      }
+      kept = live ? Math.max(kept, height) : 0;
+      var rect = graph.getBoundingClientRect();
+      var moved = rect.top - top;
+      if (moved && rect.bottom > 0 && rect.top < window.innerHeight) window.scrollBy(0, moved);
+      remember();
+    });
+    observer.observe(notes);
+    observer.observe(header);
+  }
+
+  document.addEventListener('DOMContentLoaded', keepDiagramInPlace);
+
   // ---- htmx swaps ----------------------------------------------------------------------
 
   document.addEventListener('htmx:after:swap', function (event) {

@@ -488,7 +488,8 @@
   }
 
   function loadList(s) {
-    var url = s.list.getAttribute('data-src');
+    var page = s.root.closest('[data-step-list-url]');
+    var url = page && page.getAttribute('data-step-list-url');
     if (!url || !window.htmx) return;
     s.loading = true;
     s.list.setAttribute('aria-busy', 'true');

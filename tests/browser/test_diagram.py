@@ -6,6 +6,8 @@ Most tests use the generated 520-step run, where these matter: it does not fit o
 from __future__ import annotations
 
 import re
+import time
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -19,7 +21,7 @@ from tests.browser.helpers import (
     panel_for,
     step,
 )
-from viewer.demo.api import GENERATED_RUN_ID
+from viewer.demo.api import GENERATED_RUN_ID, LIVE_RUN_ID
 
 pytestmark = pytest.mark.browser
 
@@ -209,3 +211,41 @@ def test_the_list_view_is_rendered_by_the_server_when_first_asked_for(
     page.get_by_role("button", name="List view").click()
     expect(rows).to_have_count(521)
     assert len(watch.requests_to(f"/_fragments/runs/{GENERATED_RUN_ID}/list")) == 1
+
+
+LIVE_SECONDS = 40.0  # waits from 30 % to 47 % of it (viewer/demo/runs)
+SAMPLE = """() => {
+  const canvas = document.querySelector('#graph .graph-canvas');
+  const live = document.getElementById('live');
+  const waiting = document.querySelector('#failure-summary .attention');
+  return {
+    top: canvas ? canvas.getBoundingClientRect().top : null,
+    y: window.scrollY,
+    note: waiting ? waiting.getBoundingClientRect().height : 0,
+    done: !!live && live.classList.contains('done'),
+  };
+}"""
+
+
+def test_a_note_that_comes_and_goes_above_does_not_move_the_diagram(
+    watch: Watch,
+    page: Page,
+    start_pair: Callable[[float], tuple[ServerProcess, ServerProcess]],
+) -> None:
+    """While the running run waits, "What this run is waiting for" shows above the diagram,
+    then goes away: while the run moves, the diagram stays where it is on screen."""
+    _, viewer = start_pair(LIVE_SECONDS)
+    watch.allow_origin(viewer.url)
+    open_run(page, viewer.url, LIVE_RUN_ID)
+    page.wait_for_timeout(300)
+    samples = [page.evaluate(SAMPLE)]
+    deadline = time.monotonic() + LIVE_SECONDS + 15
+    while not samples[-1]["done"] and time.monotonic() < deadline:
+        page.wait_for_timeout(150)
+        samples.append(page.evaluate(SAMPLE))
+    assert samples[-1]["done"], "the run should have finished"
+    assert any(s["note"] > 20 for s in samples), "the waiting note should have shown"
+    assert samples[-1]["note"] == 0, "and gone again"
+    tops = [s["top"] for s in samples if not s["done"]]
+    changes = [s for i, s in enumerate(samples) if i == 0 or s != samples[i - 1]]
+    assert max(tops) - min(tops) <= 1, f"the diagram moved on screen: {changes}"

@@ -219,7 +219,11 @@ def test_hostile_run_id_in_the_data_does_not_steer_requests(
     run["id"] = "../../healthz?x="
     serve(scripted, run)
     body = assert_harmless(viewer.test_client().get(VIEWS["page"]), "page")
-    gets = [value for _, name, value in attributes(body) if name == "data-hx-get"]
+    gets = [
+        value
+        for _, name, value in attributes(body)
+        if name == "data-hx-get" or (name.startswith("data-") and name.endswith("-url"))
+    ]
     assert gets
     for value in gets:
         assert value.startswith(f"/_fragments/runs/{RUN_ID}/"), value

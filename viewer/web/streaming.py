@@ -13,7 +13,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from flask import Response, request, stream_template
+from flask import Response, current_app, request
+from flask.globals import app_ctx, request_ctx
 from markupsafe import Markup
 
 from viewer.errors import ViewerError
@@ -59,32 +60,63 @@ class Deferred(Generic[T]):
             return Outcome(None, error_view(error))
 
 
-def stream_page(template: str, status: int, **context: Any) -> Response:
-    """Render `template` as a streamed response, flushed at each `{{ flush_here }}`."""
-    parts = stream_template(template, flush_here=FLUSH, **context)
-    gzipped = request.accept_encodings["gzip"] > 0
-    response = Response(_flushed(parts, gzipped), status=status, mimetype="text/html")
-    if gzipped:
+def stream_page(template_name: str, status: int, **context: Any) -> Response:
+    """Render a template as a streamed response, flushed at each `{{ flush_here }}`.
+
+    What comes before the first flush mark is rendered here, in the view. The rest is rendered
+    when the server sends it, with this request's contexts pushed again for exactly that work
+    (never held across a yield, so answers read in any order cannot pop each other's context).
+    """
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    contexts = (app_ctx._get_current_object(), request_ctx._get_current_object())
+    context["flush_here"] = FLUSH
+    app.update_template_context(context)
+    parts = app.jinja_env.get_template(template_name).generate(context)
+    compressor = (
+        zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+        if request.accept_encodings["gzip"] > 0
+        else None
+    )
+    response = Response(
+        _sent(_take_to_flush(parts), parts, contexts, compressor),
+        status=status,
+        mimetype="text/html",
+    )
+    if compressor is not None:
         response.headers["Content-Encoding"] = "gzip"
     response.vary.add("Accept-Encoding")
     return response
 
 
-def _flushed(parts: Iterator[str], gzipped: bool) -> Iterator[bytes]:
-    """Joins the template's small pieces, sending them at each flush mark and at the end."""
-    compressor = (
-        zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, 16 + zlib.MAX_WBITS) if gzipped else None
-    )
-    pending: list[str] = []
+def _take_to_flush(parts: Iterator[str]) -> str:
+    """The template's output up to and including the next flush mark (or its end)."""
+    pending = []
     for part in parts:
         pending.append(part)
         if FLUSH in part:
-            data = "".join(pending).encode()
-            pending.clear()
-            yield (
-                compressor.compress(data) + compressor.flush(zlib.Z_SYNC_FLUSH)
-                if compressor
-                else data
-            )
-    data = "".join(pending).encode()
-    yield compressor.compress(data) + compressor.flush() if compressor else data
+            break
+    return "".join(pending)
+
+
+def _sent(
+    first: str,
+    parts: Iterator[str],
+    contexts: tuple[Any, Any],
+    compressor: zlib._Compress | None,
+) -> Iterator[bytes]:
+    """The first part at once, then each later part as it is rendered, then the end."""
+    yield _encoded(first, compressor, zlib.Z_SYNC_FLUSH)
+    while True:
+        app, req = contexts
+        with app, req:
+            part = _take_to_flush(parts)
+        if not part:
+            break
+        yield _encoded(part, compressor, zlib.Z_SYNC_FLUSH)
+    if compressor is not None:
+        yield compressor.flush()
+
+
+def _encoded(text: str, compressor: zlib._Compress | None, mode: int) -> bytes:
+    data = text.encode()
+    return compressor.compress(data) + compressor.flush(mode) if compressor else data

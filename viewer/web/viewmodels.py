@@ -45,6 +45,7 @@ class RunUrls:
     raw: str
     download: str
     steps: str  # several panels at once: add `?ids=a,b`
+    step_list: str  # every step as a table (the diagram's list view)
     step_panel: str  # one panel; STEP_PLACEHOLDER stands for the step id
     step_page: str  # the page with a step open; STEP_PLACEHOLDER stands for the step id
     step_placeholder: str = STEP_PLACEHOLDER
@@ -167,6 +168,7 @@ def run_urls(run_id: str) -> RunUrls:
         raw=url_for("raw.run_json", run_id=run_id),
         download=url_for("raw.run_json", run_id=run_id, download=1),
         steps=url_for("fragments.steps", run_id=run_id),
+        step_list=url_for("fragments.steps_list", run_id=run_id),
         step_panel=url_for("fragments.step", run_id=run_id, step_id=STEP_PLACEHOLDER),
         step_page=step_href(run_id, STEP_PLACEHOLDER),
     )
