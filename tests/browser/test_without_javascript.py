@@ -28,7 +28,7 @@ def test_steps_and_panels_work_without_javascript(
         page.get_by_role("link", name="Every step as a table").click()
         page.locator(".step-list").get_by_role("link", name="Swap USDC → WETH (0.05%)").click()
 
-        assert page.url.endswith(f"/runs/{FAILED_RUN}?node=swap&steps=all")
+        assert page.url.endswith(f"/runs/{FAILED_RUN}?steps=all&node=swap")
         panel = page.locator("#step-panel .step-detail")
         expect(panel).to_be_visible()
         expect(panel).to_contain_text("execution reverted: STF")
