@@ -211,15 +211,17 @@ class Watch:
 
 
 def open_run(page: Page, base_url: str, run_id: str, query: str = "") -> None:
-    """Open a run page and wait until its graph has arrived."""
-    page.goto(f"{base_url}/runs/{run_id}{query}")
+    """Open a run page and wait until its graph has arrived (the page is streamed: its load
+    event waits for the whole diagram, so the wait is for what the test needs)."""
+    page.goto(f"{base_url}/runs/{run_id}{query}", wait_until="commit")
     wait_for_graph(page)
 
 
 def wait_for_graph(page: Page) -> None:
-    """Wait for the diagram and its steps inside #graph."""
-    expect(page.locator("#graph svg.graph-svg")).to_be_visible(timeout=10_000)
+    """Wait for the diagram and its steps inside #graph, and for the page to be loaded."""
+    expect(page.locator("#graph svg.graph-svg")).to_be_visible(timeout=20_000)
     expect(page.locator("#graph a.step[data-step-id]").first).to_be_attached()
+    page.wait_for_load_state("load", timeout=20_000)
 
 
 def step(page: Page, step_id: str) -> Any:
