@@ -93,7 +93,7 @@ def test_one_finger_swipe_on_a_phone_scrolls_the_page(
         assert top is not None
         x = top["x"] + top["width"] / 2
         y = min(top["y"] + 120, PHONE["height"] - 40)
-        box_before = rect(step(page, "root"))
+        before = in_canvas(page, step(page, "root"))
         cdp = context.new_cdp_session(page)
         cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [point(x, y)]})
         for i in range(1, 11):
@@ -102,13 +102,19 @@ def test_one_finger_swipe_on_a_phone_scrolls_the_page(
         cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
         page.wait_for_timeout(500)
         assert page.evaluate("window.scrollY") > 100, "the swipe should scroll the page"
-        moved = rect(step(page, "root"))
-        shift = page.evaluate("window.scrollY")
-        assert moved[0] == pytest.approx(box_before[0], abs=1), "the diagram should not pan"
-        assert moved[1] == pytest.approx(box_before[1] - shift, abs=2)
+        after = in_canvas(page, step(page, "root"))
+        # a pan would move the box by the swipe's 300 px; the canvas may only re-centre (resize)
+        assert abs(after[0] - before[0]) < 2 and abs(after[1] - before[1]) < 60, (before, after)
         expect(page.locator("#graph [data-role='hint']")).to_contain_text("Two fingers")
     finally:
         context.close()
+
+
+def in_canvas(page: Page, box: Locator) -> tuple[float, float]:
+    """Where a step box is inside the diagram's canvas."""
+    left, top, _, _ = rect(box)
+    c_left, c_top, _, _ = rect(page.locator("#graph .graph-canvas"))
+    return left - c_left, top - c_top
 
 
 def point(x: float, y: float) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from pathlib import Path
 import httpx
 
 ROOT = Path(__file__).resolve().parents[2]
-READY_TIMEOUT = 20.0
+READY_TIMEOUT = 60.0  # a busy machine (2 cores shared by many) can take 15 s to start one
 
 # The environment variables the viewer reads; none leaks from the caller's shell.
 _SETTING_PREFIXES = ("VIEWER_", "RUNS_API_", "DEMO_", "PROMETHEUS_", "WEB_CONCURRENCY")
