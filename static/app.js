@@ -189,6 +189,8 @@
     });
     observer.observe(notes);
     observer.observe(header);
+    var story = document.getElementById('what-happened');
+    if (story) observer.observe(story);
   }
 
   document.addEventListener('DOMContentLoaded', keepDiagramInPlace);
