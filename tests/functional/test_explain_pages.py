@@ -49,10 +49,11 @@ def test_server_drawn_page_says_what_happened(client: FlaskClient) -> None:
     assert f'action="/runs/{FAILED}/compare"' in story
 
 
-def test_summary_page_says_the_outcome_then_the_graph_fills_it_in(client: FlaskClient) -> None:
+def test_the_page_tells_the_whole_story_and_the_graph_fragment_too(client: FlaskClient) -> None:
+    """The run page streams the story once the run is read in full (after the summary)."""
     story = text_of(section(client.get(f"/runs/{FAILED}").get_data(as_text=True)))
-    assert "This run failed. It took 35 seconds and cost 2,065 compute units." in story
-    assert "Reading the steps to say more" in story
+    assert "This run failed at the step" in story
+    assert "Reading the steps to say more" not in story
     fragment = client.get(f"/_fragments/runs/{FAILED}/graph").get_data(as_text=True)
     match = re.search(
         r'<hx-partial data-hx-target="#what-happened-body".*?</hx-partial>', fragment, re.S
