@@ -237,7 +237,7 @@ def measure_once(browser: Browser, base: str, size: int, samples: Samples) -> No
     context.add_init_script(MARKS)
     try:
         page = context.new_page()
-        page.goto(f"/runs/run_gen_{size}")
+        page.goto(f"/runs/run_gen_{size}", wait_until="commit", timeout=120_000)
         marks = wait_for_marks(page)
         samples.add("graph visible", marks["visible"])
         samples.add("graph ready", marks["ready"])
@@ -262,7 +262,7 @@ def measure_once(browser: Browser, base: str, size: int, samples: Samples) -> No
             samples.add("pan frame p95", sorted(gaps)[int(len(gaps) * 0.95) - 1])
 
         again = context.new_page()
-        again.goto(f"/runs/run_gen_{size}")
+        again.goto(f"/runs/run_gen_{size}", wait_until="commit", timeout=120_000)
         wait_for_marks(again)
         again.wait_for_load_state("load")
         again.wait_for_timeout(300)
@@ -339,7 +339,7 @@ def warm_up(driver: Playwright, base: str, sizes: tuple[int, ...]) -> None:
         page = browser.new_page(base_url=base)
         page.add_init_script(MARKS)
         for size in sizes:
-            page.goto(f"/runs/run_gen_{size}")
+            page.goto(f"/runs/run_gen_{size}", wait_until="commit", timeout=120_000)
             wait_for_marks(page)
     finally:
         browser.close()
