@@ -151,7 +151,7 @@ def test_failed_only_brings_the_failures_into_view(watch: Watch, page: Page) -> 
     """Choosing "Failed only" dims the rest and moves the diagram to the failed steps."""
     open_big(page)
     assert not any(on_canvas(page, step(page, s)) for s in BIG_FAILURES)
-    page.get_by_label("Show").select_option("failed")
+    page.locator("select[data-role=filter]").select_option("failed")
     page.wait_for_timeout(400)
     assert on_canvas(page, step(page, BIG_FAILURES[0])), "the first failure should be in view"
     readable = width_on_screen(step(page, BIG_FAILURES[0]))
