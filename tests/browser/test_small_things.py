@@ -54,7 +54,7 @@ def test_on_a_phone_the_list_view_and_inputs_stack_within_the_screen(
         page.get_by_role("button", name="List view").click()
         rows = page.locator(".graph-list tbody tr")
         expect(rows.first).to_be_visible()
-        status = rows.filter(has_text="Swap USDC").locator("td").nth(2)
+        status = rows.filter(has_text="Swap USDC").locator("td").nth(1)
         status.scroll_into_view_if_needed()
         expect(status).to_be_in_viewport(ratio=1)
         expect(status).to_contain_text("Failed")
