@@ -151,6 +151,16 @@ def page(watch: Watch) -> Page:
     return watch.page
 
 
+@pytest.fixture
+def page_without_javascript(browser: Browser, viewer_server: ServerProcess) -> Iterator[Page]:
+    """A page of the main viewer with JavaScript turned off, as some readers have it."""
+    context = browser.new_context(base_url=viewer_server.url, java_script_enabled=False)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
 # ---- reports: server logs and a screenshot for every failure -----------------------------------
 
 

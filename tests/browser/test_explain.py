@@ -72,26 +72,20 @@ def test_compare_with_a_typed_id_and_from_a_simulation(watch: Watch, page: Page)
     expect(page.locator("table.compare-runs thead")).to_contain_text("Original run")
 
 
-def test_compare_and_what_happened_without_javascript(
-    browser: Browser, viewer_server: ServerProcess
-) -> None:
-    context = browser.new_context(base_url=viewer_server.url, java_script_enabled=False)
-    try:
-        page = context.new_page()
-        page.goto(f"/runs/{FAILED_RUN}")
-        story = page.locator("#what-happened")
-        # The page streams the full read after the summary: the whole story, no script needed.
-        expect(story).to_contain_text("This run failed at the step Swap USDC → WETH (0.05%)")
-        expect(story.get_by_text("Reading the steps to say more")).to_be_hidden()
-        expect(story.get_by_role("button", name="Copy for a ticket")).to_be_hidden()
-        story.get_by_role("link", name="Swap USDC → WETH (0.05%)").click()
-        assert page.url.endswith(f"/runs/{FAILED_RUN}?node=swap")
-        expect(page.locator("#step-panel .step-detail")).to_contain_text("In plain words")
-        page.get_by_label("Compare with another run").fill(SIMULATION_RUN)
-        page.get_by_role("button", name="Compare", exact=True).click()
-        expect(page.locator("tr.first")).to_contain_text("Swap USDC → WETH (0.05%)")
-        page.goto(f"/runs/{FAILED_RUN}/compare/run_nope")
-        expect(page.locator(".error-page h1")).to_have_text("Run not found")
-        expect(page.locator(".error-page")).to_contain_text("The run to compare with (run_nope)")
-    finally:
-        context.close()
+def test_compare_and_what_happened_without_javascript(page_without_javascript: Page) -> None:
+    page = page_without_javascript
+    page.goto(f"/runs/{FAILED_RUN}")
+    story = page.locator("#what-happened")
+    # The page streams the full read after the summary: the whole story, no script needed.
+    expect(story).to_contain_text("This run failed at the step Swap USDC → WETH (0.05%)")
+    expect(story.get_by_text("Reading the steps to say more")).to_be_hidden()
+    expect(story.get_by_role("button", name="Copy for a ticket")).to_be_hidden()
+    story.get_by_role("link", name="Swap USDC → WETH (0.05%)").click()
+    assert page.url.endswith(f"/runs/{FAILED_RUN}?node=swap")
+    expect(page.locator("#step-panel .step-detail")).to_contain_text("In plain words")
+    page.get_by_label("Compare with another run").fill(SIMULATION_RUN)
+    page.get_by_role("button", name="Compare", exact=True).click()
+    expect(page.locator("tr.first")).to_contain_text("Swap USDC → WETH (0.05%)")
+    page.goto(f"/runs/{FAILED_RUN}/compare/run_nope")
+    expect(page.locator(".error-page h1")).to_have_text("Run not found")
+    expect(page.locator(".error-page")).to_contain_text("The run to compare with (run_nope)")

@@ -67,22 +67,16 @@ def test_times_in_the_readers_own_zone(browser: Browser, viewer_server: ServerPr
         context.close()
 
 
-def test_preferences_work_without_javascript(
-    browser: Browser, viewer_server: ServerProcess
-) -> None:
-    context = browser.new_context(base_url=viewer_server.url, java_script_enabled=False)
-    try:
-        page = context.new_page()
-        page.goto(f"/runs/{FAILED_RUN}?view=timeline")
-        open_display_menu(page)
-        page.get_by_role("combobox", name="Theme").select_option("dark")
-        page.get_by_role("combobox", name="Times").select_option("relative")
-        page.get_by_role("button", name="Save").click()
-        assert page.url.endswith(f"/runs/{FAILED_RUN}?view=timeline")
-        expect(page.locator("html")).to_have_attribute("data-theme", "dark")
-        expect(page.locator("#run-header time").first).to_contain_text("ago")
-    finally:
-        context.close()
+def test_preferences_work_without_javascript(page_without_javascript: Page) -> None:
+    page = page_without_javascript
+    page.goto(f"/runs/{FAILED_RUN}?view=timeline")
+    open_display_menu(page)
+    page.get_by_role("combobox", name="Theme").select_option("dark")
+    page.get_by_role("combobox", name="Times").select_option("relative")
+    page.get_by_role("button", name="Save").click()
+    assert page.url.endswith(f"/runs/{FAILED_RUN}?view=timeline")
+    expect(page.locator("html")).to_have_attribute("data-theme", "dark")
+    expect(page.locator("#run-header time").first).to_contain_text("ago")
 
 
 @pytest.mark.parametrize(

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
-from tests.browser.helpers import ServerProcess, Watch, panel_for
+from tests.browser.helpers import Watch, panel_for
 from tests.browser.test_accessibility import assert_accessible
 
 pytestmark = pytest.mark.browser
@@ -42,20 +42,14 @@ def test_the_timeline_page_is_accessible(watch: Watch, page: Page) -> None:
     assert 'link "Run manually: Succeeded in 0 ms, on the longest chain"' in tree, tree
 
 
-def test_the_timeline_works_without_javascript(
-    browser: Browser, viewer_server: ServerProcess
-) -> None:
-    context = browser.new_context(base_url=viewer_server.url, java_script_enabled=False)
-    try:
-        page = context.new_page()
-        page.goto(f"/runs/{FAILED_RUN}")
-        page.get_by_role("link", name="Timeline").click()
-        expect(page.locator("#timeline svg.timeline-svg")).to_be_visible()
-        page.locator("#timeline").get_by_role("link", name=re.compile(r"^Swap USDC")).click()
-        assert page.url.endswith(f"/runs/{FAILED_RUN}?view=timeline&node=swap")
-        expect(page.locator("#step-panel .step-detail")).to_contain_text("execution reverted: STF")
-        page.get_by_role("link", name="Only the longest chain").click()
-        assert "show=critical" in page.url
-        expect(page.locator("#timeline a.row")).to_have_count(STEPS)
-    finally:
-        context.close()
+def test_the_timeline_works_without_javascript(page_without_javascript: Page) -> None:
+    page = page_without_javascript
+    page.goto(f"/runs/{FAILED_RUN}")
+    page.get_by_role("link", name="Timeline").click()
+    expect(page.locator("#timeline svg.timeline-svg")).to_be_visible()
+    page.locator("#timeline").get_by_role("link", name=re.compile(r"^Swap USDC")).click()
+    assert page.url.endswith(f"/runs/{FAILED_RUN}?view=timeline&node=swap")
+    expect(page.locator("#step-panel .step-detail")).to_contain_text("execution reverted: STF")
+    page.get_by_role("link", name="Only the longest chain").click()
+    assert "show=critical" in page.url
+    expect(page.locator("#timeline a.row")).to_have_count(STEPS)
