@@ -19,7 +19,8 @@ CONTENT_SECURITY_POLICY = "; ".join(
     )
 )
 HSTS = "max-age=31536000; includeSubDomains"
-UNCACHED_ENDPOINTS = frozenset({"static", "health.healthz"})
+# the only answers a shared cache may keep: the same for everyone, no run data, no session
+PUBLIC_ENDPOINTS = frozenset({"static", "health.healthz"})
 
 
 def served_over_https() -> bool:
@@ -66,18 +67,9 @@ def add_security_headers(response: Response) -> Response:
     headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
     if served_over_https():
         headers.setdefault("Strict-Transport-Security", HSTS)
-    if request.endpoint not in UNCACHED_ENDPOINTS and _private(response):
+    if request.endpoint not in PUBLIC_ENDPOINTS:
         headers.setdefault("Cache-Control", "no-store")
     return response
-
-
-def _private(response: Response) -> bool:
-    """Answers no shared cache may keep: run data, pages behind sign-in, answers with cookies."""
-    return (
-        request.path.startswith(("/runs/", "/_fragments/", "/signin", "/signout"))
-        or current_app.config["VIEWER_SETTINGS"].auth_mode != "none"
-        or "Set-Cookie" in response.headers
-    )
 
 
 def init_app(app: Flask) -> None:

@@ -77,6 +77,19 @@ def test_run_data_is_never_stored_by_caches(client: FlaskClient, path: str) -> N
     assert client.get(path).headers["Cache-Control"] == "no-store"
 
 
+def test_only_static_files_and_healthz_may_be_kept_by_shared_caches(app: Flask) -> None:
+    """Private by default: a new route answers no-store until it is declared public."""
+    client = app.test_client()
+    for rule in app.url_map.iter_rules():
+        if "GET" not in (rule.methods or ()) or rule.endpoint in ("static", "health.healthz"):
+            continue
+        path = re.sub(
+            r"<(?:[^:>]+:)?([^>]+)>", lambda m: RUN if m[1] == "run_id" else "swap", rule.rule
+        )
+        assert client.get(path).headers.get("Cache-Control") == "no-store", rule.rule
+    assert client.get("/no/such/page").headers.get("Cache-Control") == "no-store"
+
+
 def test_static_files_stay_cacheable(client: FlaskClient) -> None:
     assert client.get("/static/app.css").headers.get("Cache-Control") != "no-store"
 
