@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from viewer.web.placement import placement
+import copy
+
+from viewer.web.placement import TOPOLOGIES, Topologies, placement
 
 
 def href(step_id: str) -> str:
@@ -63,3 +65,32 @@ def test_the_trigger_and_unusable_definitions() -> None:
     assert placement(None, "a", href) is None
     assert placement({"nodes": []}, "a", href) is None
     assert placement(DEFINITION, "nowhere", href) is None
+
+
+def test_the_topology_is_computed_once_per_content_and_never_changed_by_a_panel() -> None:
+    topologies = Topologies()
+    first = topologies.of(DEFINITION, DEFINITION["nodes"])
+    same = copy.deepcopy(DEFINITION)  # another answer with the same definition
+    assert topologies.of(same, same["nodes"]) is first
+    changed = copy.deepcopy(DEFINITION)
+    changed["nodes"]["a"]["children"] = ["fan"]  # same workflow, other content
+    assert topologies.of(changed, changed["nodes"]).parents["fan"] == ["a", "b"]
+    # A step expanded at run time is placed without adding it to the shared topology.
+    assert placement(DEFINITION, "blk:three", href) is not None
+    assert TOPOLOGIES.of(DEFINITION, DEFINITION["nodes"]).children["blk:two"] == ["root"]
+    assert "blk:three" not in TOPOLOGIES.of(DEFINITION, DEFINITION["nodes"]).parents
+
+
+def test_a_changed_definition_is_placed_by_its_own_content() -> None:
+    assert [s.id for s in placement(DEFINITION, "fan", href).previous] == ["b"]
+    changed = copy.deepcopy(DEFINITION)
+    changed["nodes"]["a"]["children"] = ["fan"]
+    assert [s.id for s in placement(changed, "fan", href).previous] == ["a", "b"]
+
+
+def test_kept_topologies_are_bounded() -> None:
+    topologies = Topologies(max_entries=2)
+    for n in range(5):
+        nodes = {"root": {"children": [f"s{n}"]}, f"s{n}": {}}
+        topologies.of({"nodes": nodes}, nodes)
+    assert len(topologies) == 2

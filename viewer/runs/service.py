@@ -9,8 +9,6 @@ it survives a cache that hands back copies (a shared one) and is built once for 
 
 from __future__ import annotations
 
-import hashlib
-import json
 import threading
 import weakref
 from collections import OrderedDict
@@ -28,6 +26,7 @@ from viewer.runs.cache import (
     Sized,
     kept_bytes,
 )
+from viewer.runs.digest import content_digest
 from viewer.runs.ids import check_run_id, check_step_ids
 from viewer.runs.model import Run
 from viewer.runs.redact import redact_payload
@@ -171,18 +170,17 @@ class RunsService:
         definition = data.get("workflowDefinition")
         if not isinstance(definition, dict):
             return redact_payload(data)
-        try:
-            text = json.dumps(definition, separators=(",", ":"))
-        except (RecursionError, TypeError, ValueError):
-            return redact_payload(data)
         # The digest names the definition's content, whatever its workflow id and version say.
-        key = hashlib.sha256(text.encode()).hexdigest()
+        named = content_digest(definition)
+        if named is None:
+            return redact_payload(data)
+        key, size = named
         redacted = self.definitions.get(
             key,
             lambda: Sized(
                 redact_payload(definition),
                 self.final_ttl,
-                kept_bytes(len(text), ANSWER_BYTES_PER_JSON_BYTE),
+                kept_bytes(size, ANSWER_BYTES_PER_JSON_BYTE),
             ),
         )
         rest = redact_payload({k: v for k, v in data.items() if k != "workflowDefinition"})

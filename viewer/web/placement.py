@@ -3,11 +3,13 @@ neighbours, computed from the workflow definition (which every panel read carrie
 
 from __future__ import annotations
 
-from collections import deque
+import threading
+from collections import OrderedDict, deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from viewer.runs.digest import content_digest
 from viewer.runs.text import NAME_FIELDS, one_line, step_label
 
 MAX_NEIGHBOURS = 8  # previous or next steps listed by name; more are counted
@@ -64,24 +66,25 @@ def placement(
     definition: dict[str, Any] | None, step_id: str, href: Callable[[str], str]
 ) -> Placement | None:
     """Where `step_id` sits, or None when the definition has no usable nodes."""
-    nodes = definition.get("nodes") if isinstance(definition, dict) else None
+    if not isinstance(definition, dict):
+        return None
+    nodes = definition.get("nodes")
     if not isinstance(nodes, dict) or not nodes:
         return None
-    children = {node_id: _children(node, nodes) for node_id, node in nodes.items()}
+    shape = TOPOLOGIES.of(definition, nodes)
+    children, parents, came_from = shape.children, shape.parents, shape.came_from
     block = _block(definition, step_id, nodes, href)
     if block is not None and step_id not in nodes:
-        # A step expanded at run time: its parent is the one before it in the block.
+        # A step expanded at run time: its parent is the one before it in the block. It has
+        # no children, so the shortest paths to every other step stay as they are.
         members = _members(definition, block.step.id)
         before = members[block.position - 2] if block.position > 1 else block.step.id
-        children.setdefault(before, []).append(step_id)
-    parents: dict[str, list[str]] = {}
-    for node_id, kids in children.items():
-        for kid in kids:
-            parents.setdefault(kid, []).append(node_id)
+        children = {**children, before: [*children.get(before, []), step_id]}
+        parents = {**parents, step_id: [*parents.get(step_id, []), before]}
+        if before in came_from and step_id not in came_from:
+            came_from = {**came_from, step_id: before}
     if step_id not in nodes and step_id not in parents:
         return None
-    triggers = _triggers(nodes, parents)
-    came_from = _shortest_paths(triggers, children)
     chain = _chain_to(step_id, came_from)
 
     def link(node_id: str) -> StepLink:
@@ -101,8 +104,76 @@ def placement(
         previous_more=max(0, len(previous) - MAX_NEIGHBOURS),
         next=tuple(link(node_id) for node_id in following[:MAX_NEIGHBOURS]),
         next_more=max(0, len(following) - MAX_NEIGHBOURS),
-        is_trigger=step_id in triggers,
+        is_trigger=step_id in shape.triggers,
     )
+
+
+@dataclass(frozen=True)
+class Topology:
+    """What every step's placement needs from the whole definition: computed once per
+    definition content, shared by all the panels of that workflow (read only)."""
+
+    children: dict[str, list[str]]
+    parents: dict[str, list[str]]
+    triggers: list[str]
+    came_from: dict[str, str | None]  # a shortest path's previous step, from a trigger
+
+    @classmethod
+    def of(cls, nodes: dict[str, Any]) -> Topology:
+        children = {node_id: _children(node, nodes) for node_id, node in nodes.items()}
+        parents: dict[str, list[str]] = {}
+        for node_id, kids in children.items():
+            for kid in kids:
+                parents.setdefault(kid, []).append(node_id)
+        triggers = _triggers(nodes, parents)
+        return cls(children, parents, triggers, _shortest_paths(triggers, children))
+
+
+class Topologies:
+    """Recent topologies by the content digest of their definition (a panel read carries the
+    whole definition, redacted once per content by the runs service, so the same object
+    usually comes back: it is recognised without hashing it again)."""
+
+    def __init__(self, max_entries: int = 8, max_nodes: int = 40_000) -> None:
+        self.max_entries = max_entries
+        self.max_nodes = max_nodes
+        self._lock = threading.Lock()
+        self._kept: OrderedDict[str, tuple[Topology, int]] = OrderedDict()
+        # id(definition) -> (the definition, kept alive so the id is not reused; its digest)
+        self._seen: OrderedDict[int, tuple[dict[str, Any], str]] = OrderedDict()
+
+    def of(self, definition: dict[str, Any], nodes: dict[str, Any]) -> Topology:
+        with self._lock:
+            seen = self._seen.get(id(definition))
+            found = self._kept.get(seen[1]) if seen and seen[0] is definition else None
+            if found is not None:
+                return found[0]
+        named = content_digest(nodes)
+        if named is None:  # not plain parsed JSON: computed for this call alone
+            return Topology.of(nodes)
+        digest = named[0]
+        with self._lock:
+            found = self._kept.get(digest)
+        topology = found[0] if found is not None else Topology.of(nodes)
+        with self._lock:
+            self._kept[digest] = (topology, len(nodes))
+            self._kept.move_to_end(digest)
+            self._seen[id(definition)] = (definition, digest)
+            self._seen.move_to_end(id(definition))
+            while len(self._kept) > self.max_entries or (
+                len(self._kept) > 1 and sum(n for _, n in self._kept.values()) > self.max_nodes
+            ):
+                self._kept.popitem(last=False)
+            while len(self._seen) > self.max_entries:
+                self._seen.popitem(last=False)
+        return topology
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._kept)
+
+
+TOPOLOGIES = Topologies()
 
 
 def _children(node: object, nodes: dict[str, Any]) -> list[str]:
