@@ -1,8 +1,10 @@
-"""Real HTTP servers on loopback for tests: any WSGI app, and a scripted misbehaving upstream."""
+"""Real HTTP servers on loopback for tests: any WSGI app, a scripted misbehaving upstream, and
+an HTTP forward proxy."""
 
 from __future__ import annotations
 
 import socket
+import socketserver
 import sys
 import threading
 import time
@@ -10,6 +12,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import urlsplit
 
 from werkzeug.serving import make_server
 
@@ -125,6 +128,55 @@ class ScriptedUpstream:
             self.requests.clear()
 
     def __enter__(self) -> ScriptedUpstream:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+class ForwardProxy:
+    """A plain HTTP forward proxy on loopback (no CONNECT): it takes `GET http://host/path`,
+    asks the host for `/path` on a new connection and relays the answer byte for byte as it
+    comes (trickles included), then closes. `seen` lists the absolute URLs it was asked for."""
+
+    def __init__(self) -> None:
+        self.seen: list[str] = []
+        outer = self
+
+        class Handler(socketserver.StreamRequestHandler):
+            def handle(self) -> None:
+                method, url, _version = self.rfile.readline().decode("latin-1").split()
+                headers = []
+                while (line := self.rfile.readline()) not in (b"\r\n", b"\n", b""):
+                    name = line.split(b":", 1)[0].strip().lower()
+                    if name not in (b"connection", b"proxy-connection", b"keep-alive"):
+                        headers.append(line)
+                outer.seen.append(url)
+                target = urlsplit(url)
+                path = target.path + (f"?{target.query}" if target.query else "")
+                head = f"{method} {path or '/'} HTTP/1.1\r\n".encode("latin-1")
+                with socket.create_connection((target.hostname, target.port or 80), 10) as up:
+                    up.sendall(head + b"".join(headers) + b"Connection: close\r\n\r\n")
+                    while chunk := up.recv(65536):
+                        self.wfile.write(chunk)
+                        self.wfile.flush()
+
+        class Server(socketserver.ThreadingTCPServer):
+            daemon_threads = True
+
+            def handle_error(self, request: object, client_address: object) -> None:
+                if not isinstance(sys.exc_info()[1], ConnectionError):
+                    super().handle_error(request, client_address)
+
+        self.server = Server(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(
+            target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
+
+    def __enter__(self) -> ForwardProxy:
         self.thread.start()
         return self
 

@@ -1,9 +1,12 @@
 """A total deadline for an upstream exchange: connect, request, headers and body together.
 
 httpx's timeouts are per socket operation, so a server that trickles its headers (or its body)
-a byte at a time holds a request for as long as it likes. The transport here wraps every socket
-operation of its connection pool and gives each at most the time left before the deadline set
-with `deadline()` for the current thread; past it the operation fails as a timeout.
+a byte at a time holds a request for as long as it likes. `DeadlineTransport` is an httpx
+transport on httpcore's public connection pool (or HTTP proxy) with a network backend that
+gives every socket operation at most the time left before the deadline set with `deadline()`
+for the current thread; past it the operation fails as a timeout. It is built the way
+httpx.HTTPTransport builds its own (httpx has no parameter for the network backend), and
+`upstream_transports` mounts one per proxy from the environment, as httpx does (trust_env).
 """
 
 from __future__ import annotations
@@ -17,6 +20,8 @@ from ssl import SSLContext
 import httpcore
 import httpx
 from httpcore import SOCKET_OPTION, NetworkBackend, NetworkStream
+
+from viewer.runs.proxies import environment_proxies
 
 _deadline: ContextVar[float | None] = ContextVar("upstream_deadline", default=None)
 
@@ -98,16 +103,123 @@ class _Backend(NetworkBackend):
         self._backend.sleep(seconds)
 
 
-class DeadlineTransport(httpx.HTTPTransport):
-    """httpx's own transport, on a connection pool whose sockets keep the deadline."""
+# httpcore's errors as the httpx errors callers catch; the most specific class first.
+_ERRORS: tuple[tuple[type[Exception], type[httpx.HTTPError]], ...] = (
+    (httpcore.ConnectTimeout, httpx.ConnectTimeout),
+    (httpcore.ReadTimeout, httpx.ReadTimeout),
+    (httpcore.WriteTimeout, httpx.WriteTimeout),
+    (httpcore.PoolTimeout, httpx.PoolTimeout),
+    (httpcore.TimeoutException, httpx.TimeoutException),
+    (httpcore.ConnectError, httpx.ConnectError),
+    (httpcore.ReadError, httpx.ReadError),
+    (httpcore.WriteError, httpx.WriteError),
+    (httpcore.NetworkError, httpx.NetworkError),
+    (httpcore.ProxyError, httpx.ProxyError),
+    (httpcore.UnsupportedProtocol, httpx.UnsupportedProtocol),
+    (httpcore.LocalProtocolError, httpx.LocalProtocolError),
+    (httpcore.RemoteProtocolError, httpx.RemoteProtocolError),
+    (httpcore.ProtocolError, httpx.ProtocolError),
+)
 
-    def __init__(self, limits: httpx.Limits) -> None:
-        super().__init__(limits=limits)
-        # httpx has no parameter for the pool's network backend: build the same pool with ours.
-        self._pool = httpcore.ConnectionPool(
-            ssl_context=httpx.create_ssl_context(),
-            max_connections=limits.max_connections,
-            max_keepalive_connections=limits.max_keepalive_connections,
-            keepalive_expiry=limits.keepalive_expiry,
+
+@contextmanager
+def _as_httpx_errors() -> Iterator[None]:
+    try:
+        yield
+    except Exception as error:
+        for theirs, ours in _ERRORS:
+            if isinstance(error, theirs):
+                raise ours(str(error)) from error
+        raise
+
+
+class _Body(httpx.SyncByteStream):
+    def __init__(self, stream: Iterable[bytes]) -> None:
+        self._stream = stream
+
+    def __iter__(self) -> Iterator[bytes]:
+        with _as_httpx_errors():
+            yield from self._stream
+
+    def close(self) -> None:
+        close = getattr(self._stream, "close", None)
+        if close is not None:
+            close()
+
+
+class DeadlineTransport(httpx.BaseTransport):
+    """HTTP/1.1 to the upstream, directly or through an http(s) proxy, on sockets that keep
+    the deadline."""
+
+    def __init__(self, limits: httpx.Limits, proxy: str | None = None) -> None:
+        pool_limits = {
+            "max_connections": limits.max_connections,
+            "max_keepalive_connections": limits.max_keepalive_connections,
+            "keepalive_expiry": limits.keepalive_expiry,
+        }
+        ssl_context = httpx.create_ssl_context()  # honours SSL_CERT_FILE / SSL_CERT_DIR
+        self._pool: httpcore.ConnectionPool
+        if proxy is None:
+            self._pool = httpcore.ConnectionPool(
+                ssl_context=ssl_context, network_backend=_Backend(), **pool_limits
+            )
+            return
+        via = httpx.Proxy(proxy)
+        if via.url.scheme not in ("http", "https"):
+            raise ValueError(
+                f"the proxy for the runs API must be an http:// or https:// URL, not "
+                f"{via.url.scheme}://"
+            )
+        self._pool = httpcore.HTTPProxy(
+            proxy_url=httpcore.URL(
+                scheme=via.url.raw_scheme,
+                host=via.url.raw_host,
+                port=via.url.port,
+                target=via.url.raw_path,
+            ),
+            proxy_auth=via.raw_auth,
+            proxy_headers=via.headers.raw,
+            ssl_context=ssl_context,
+            proxy_ssl_context=via.ssl_context,
             network_backend=_Backend(),
+            **pool_limits,
         )
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        assert isinstance(request.stream, httpx.SyncByteStream)  # a sync client sends sync bodies
+        core_request = httpcore.Request(
+            method=request.method,
+            url=httpcore.URL(
+                scheme=request.url.raw_scheme,
+                host=request.url.raw_host,
+                port=request.url.port,
+                target=request.url.raw_path,
+            ),
+            headers=request.headers.raw,
+            content=request.stream,
+            extensions=request.extensions,
+        )
+        with _as_httpx_errors():
+            answer = self._pool.handle_request(core_request)
+        assert isinstance(answer.stream, Iterable)  # a sync pool answers sync bodies
+        return httpx.Response(
+            status_code=answer.status,
+            headers=answer.headers,
+            stream=_Body(answer.stream),
+            extensions=answer.extensions,
+        )
+
+    def close(self) -> None:
+        self._pool.close()
+
+
+def upstream_transports(
+    limits: httpx.Limits,
+) -> tuple[DeadlineTransport, dict[str, httpx.BaseTransport | None]]:
+    """The direct transport and httpx `mounts` for the proxies named in the environment
+    (HTTP_PROXY, HTTPS_PROXY, ALL_PROXY, NO_PROXY): every route keeps the deadline."""
+    mounts: dict[str, httpx.BaseTransport | None] = {
+        pattern: None if proxy is None else DeadlineTransport(limits, proxy)
+        for pattern, proxy in environment_proxies().items()
+    }
+    return DeadlineTransport(limits), mounts

@@ -28,7 +28,7 @@ from viewer.errors import (
     UpstreamUnavailable,
     ViewerError,
 )
-from viewer.runs.deadline import DeadlineTransport, deadline
+from viewer.runs.deadline import deadline, upstream_transports
 from viewer.runs.guard import Bulkhead, CircuitBreaker
 from viewer.runs.ids import check_run_id, check_step_ids
 from viewer.runs.jsonparse import NotJson, parse_json
@@ -344,14 +344,22 @@ class Endpoint:
 
 def runs_api_for(settings: Settings, endpoint: Endpoint) -> RunsApi:
     """The RunsApi for these settings, on one pooled httpx.Client with every timeout set; a
-    real upstream goes through the deadline transport (one total deadline per read)."""
+    real upstream goes through the deadline transports (one total deadline per read), through
+    the proxy the environment names for it, if any."""
     limits = httpx.Limits(
         max_connections=settings.upstream_concurrency,
         max_keepalive_connections=min(16, settings.upstream_concurrency),
     )
+    transport: httpx.BaseTransport
+    mounts: dict[str, httpx.BaseTransport | None] = {}
+    if endpoint.transport is not None:
+        transport = endpoint.transport
+    else:
+        transport, mounts = upstream_transports(limits)
     client = httpx.Client(
         base_url=endpoint.base_url,
-        transport=endpoint.transport or DeadlineTransport(limits),
+        transport=transport,
+        mounts=mounts,
         timeout=httpx.Timeout(
             connect=settings.connect_timeout, read=settings.read_timeout, write=5.0, pool=5.0
         ),
