@@ -14,6 +14,7 @@
   var MAX_SCALE = 4;
   var FIT_MAX = 1.5;
   var READABLE = 0.85; // labels (13 px) read at 11 px or more: Fit and the first view stop here
+  var GROW_MAX = 1.5; // a small diagram's canvas may grow up to this many window heights
   var ZOOM_STEP = 1.25;
   var DRAG_PX = 4;
   var PAN_PX = 80;
@@ -91,7 +92,7 @@
     if (view.k) {
       setView(s, view.k, view.x, view.y);
       s.placed = true;
-    } else if (selected && s.byId.has(selected)) {
+    } else if (selected && s.byId.has(selected) && !(s.cw && wholeFits(s))) {
       s.placed = s.cw > 0;
       reveal(s, s.byId.get(selected), true);
     } else {
@@ -208,12 +209,27 @@
     fitBox(s, 0, 0, s.width, s.height, null);
   }
 
+  // A small diagram opens whole at a readable size: when that needs a taller canvas than the
+  // stylesheet's, the canvas grows (up to GROW_MAX windows) and the page scrolls past it like
+  // a picture. A diagram too wide or too tall for that keeps the stylesheet's canvas.
+  function grow(s) {
+    var tall = Math.ceil(s.height * READABLE + 24);
+    if (tall <= s.ch || s.width * READABLE + 24 > s.cw || tall > window.innerHeight * GROW_MAX) return;
+    s.canvas.style.height = tall + 'px';
+    s.ch = s.canvas.clientHeight;
+  }
+
+  function wholeFits(s) {
+    grow(s);
+    return Math.min(s.cw / s.width, s.ch / s.height) >= READABLE;
+  }
+
   // The first view: the whole diagram when it is readable that way, else its top at a
   // readable scale, centred on the trigger.
   function place(s) {
     if (!s.cw) return; // hidden (list view): placed when the diagram is shown
     s.placed = true;
-    if (Math.min(s.cw / s.width, s.ch / s.height) >= READABLE) return fit(s);
+    if (wholeFits(s)) return fit(s);
     var trigger = s.root.querySelector('svg a.step.root');
     var step = (trigger && s.byId.get(trigger.getAttribute('data-step-id'))) || s.steps[0];
     var at = step || { x: s.width / 2, y: 0 };

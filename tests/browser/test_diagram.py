@@ -26,6 +26,7 @@ from viewer.demo.api import GENERATED_RUN_ID, LIVE_RUN_ID
 pytestmark = pytest.mark.browser
 
 BIG_FAILURES = ("uniswap_swap_0254", "http_request_0422")  # in the diagram's order
+LAPTOP = {"width": 1280, "height": 800}
 RECT = "el => { const r = el.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; }"
 
 
@@ -260,3 +261,29 @@ def test_a_note_that_comes_and_goes_above_does_not_move_the_diagram(
     tops = [s["top"] for s in samples if not s["done"]]
     changes = [s for i, s in enumerate(samples) if i == 0 or s != samples[i - 1]]
     assert max(tops) - min(tops) <= 1, f"the diagram moved on screen: {changes}"
+
+
+SMALL_FAILED_RUN = "run_8fd21b6c07"  # 9 steps, one fan-out
+
+
+@pytest.mark.parametrize("query", ["", "?node=swap"], ids=["closed", "with-panel"])
+def test_a_small_run_opens_whole_at_a_readable_size(
+    browser: Browser, viewer_server: ServerProcess, query: str
+) -> None:
+    """At 1280x800 the 9-step failed run opens with every step on screen in the diagram, at
+    the size Fit would stop at (no "off screen" note), with or without a panel beside it."""
+    context = browser.new_context(base_url=viewer_server.url, viewport=LAPTOP)
+    try:
+        page = context.new_page()
+        open_run(page, "", SMALL_FAILED_RUN, query)
+        page.wait_for_timeout(400)  # the first view is placed on the next frame
+        boxes = page.locator("#graph a.step[data-step-id]")
+        expect(boxes).to_have_count(9)
+        ids = boxes.evaluate_all("els => els.map(el => el.dataset.stepId)")
+        off = [s for s in ids if not on_canvas(page, step(page, s))]
+        assert off == [], f"steps off screen at first: {off}"
+        natural = float(step(page, "root").evaluate("a => a.getBBox().width"))
+        assert width_on_screen(step(page, "root")) >= 0.84 * natural, "boxes must be readable"
+        expect(page.locator("#graph [data-role='offscreen']")).to_be_hidden()
+    finally:
+        context.close()

@@ -11,6 +11,7 @@ pytestmark = pytest.mark.browser
 
 FAILED_RUN = "run_8fd21b6c07"
 HOSTILE_RUN = "run_f2a8b47e1d"
+SIMULATION_RUN = "run_e13f6b82a4"
 
 REFUSE_CLIPBOARD = """
 Object.defineProperty(navigator, 'clipboard', {value: {
@@ -106,3 +107,27 @@ def test_a_warning_log_entry_is_marked_with_its_time_and_zone(watch: Watch, page
     expect(warning.locator(".log-text")).to_have_text(
         "approve amount 2,500 USDC is lower than swap amount 25,000 USDC"
     )
+
+
+def test_on_a_phone_the_simulation_forks_stack_within_the_screen(
+    browser: Browser, viewer_server: ServerProcess
+) -> None:
+    """At 390 px wide each fork's chain, fork id and RPC endpoint lie inside the screen, the
+    id and endpoint each under its name, as the other tables do."""
+    context = browser.new_context(base_url=viewer_server.url, viewport=PHONE)
+    try:
+        page = context.new_page()
+        open_run(page, "", SIMULATION_RUN)
+        forks = page.locator(".forks-table")
+        rpc = forks.locator("tbody tr").first.locator("td").nth(2)
+        rpc.scroll_into_view_if_needed()
+        expect(rpc).to_be_in_viewport(ratio=1)
+        assert "RPC endpoint" in rpc.evaluate("c => getComputedStyle(c, '::before').content")
+        fork_id = forks.locator("tbody tr").first.locator("td").nth(1)
+        assert "Fork id" in fork_id.evaluate("c => getComputedStyle(c, '::before').content")
+        edges = _right_edges(page, ".forks-table td")
+        assert len(edges) == 6 and max(edges) <= PHONE["width"], edges
+        scroller = page.locator(".forks-table").locator("xpath=..")
+        assert scroller.evaluate("el => el.scrollWidth <= el.clientWidth"), "the table scrolls"
+    finally:
+        context.close()
