@@ -7,6 +7,8 @@ import json
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from viewer.runs.redact import (
     REDACTED,
@@ -14,9 +16,11 @@ from viewer.runs.redact import (
     endpoint_only,
     is_endpoint_key,
     is_secret_key,
+    may_hold_secret,
     redact_payload,
     redact_text,
     redact_url,
+    run_every_rule,
 )
 
 SECRET = "Zq7SecretValue9xK"
@@ -222,3 +226,56 @@ def test_keys_that_redact_alike_stay_apart() -> None:
 )
 def test_ordinary_text_is_left_alone(text: str) -> None:
     assert redact_text(text) == text
+
+
+# The filter in front of the rules (redact.may_hold_secret) may only skip strings no rule
+# changes: every example and every shape above reaches the rules, and on any string the filtered
+# redaction equals running every rule.
+FILTER_CASES = [
+    case.values[0]
+    for section in ("text", "labelled", "scheme", "endpoint_hosts", "erc20")
+    for field in ("examples", "keeps", "secrets")
+    for case in cases(section, field)
+] + [text for text, _ in SHAPES]
+
+
+@pytest.mark.parametrize("section", ["text", "labelled", "scheme", "endpoint_hosts"])
+def test_the_filter_lets_every_rule_example_through(section: str) -> None:
+    for case in cases(section, "examples"):
+        (example,) = case.values
+        assert may_hold_secret(example), case.id
+        assert may_hold_secret(f"2026-12-01T10:00:00Z {example} 0x1f"), case.id
+
+
+@pytest.mark.parametrize(("text", "secret"), SHAPES)
+def test_the_filter_lets_every_issue_shape_through(text: str, secret: str) -> None:
+    assert may_hold_secret(text)
+
+
+fragments = st.sampled_from(
+    [*FILTER_CASES, ":", "=", "/", "%", ".", "-", "_", " ", "\n", "\\/", "T", "Z", "0x", "AA"]
+)
+plain_text = st.text(alphabet="0123456789abcdefxTZ.:+- ", max_size=40)
+
+
+@settings(max_examples=400)
+@given(st.lists(st.one_of(fragments, plain_text, st.text(max_size=8)), max_size=6))
+def test_the_filter_never_changes_what_redaction_does(parts: list[str]) -> None:
+    text = "".join(parts)
+    assert redact_text(text) == run_every_rule(text)
+
+
+def test_times_amounts_and_hashes_skip_the_rules() -> None:
+    for plain in ["2026-12-01T10:00:00.123Z", "25000.50", "-1e-7", "0x" + "ab" * 32, ""]:
+        assert not may_hold_secret(plain)
+
+
+def test_redaction_never_changes_its_input_and_shares_what_it_keeps() -> None:
+    clean = {"steps": [{"name": "Swap", "at": "2026-12-01T10:00:00Z", "out": [1, 2.5, None]}]}
+    payload = {"run": clean, "config": {"apiKey": SECRET, "rpcUrl": f"https://n.test/{SECRET}"}}
+    before = json.dumps(payload)
+    redacted = redact_payload(payload)
+    assert json.dumps(payload) == before
+    assert redacted["config"] == {"apiKey": REDACTED, "rpcUrl": "https://n.test"}
+    assert redacted["run"] is clean  # nothing to hide there: not copied
+    assert redact_payload(clean) is clean

@@ -53,11 +53,58 @@ BARE_ENDPOINT = re.compile(
 )
 
 
-# Every rule above needs one of these in the text; a string without any is left as it is.
+def _detectable(pattern: str) -> str:
+    """A rule's pattern as one branch of the combined search, matching wherever the rule does
+    (and a little more): leading flags scoped to it, named groups plain (the branches share
+    names), a leading `\\b` dropped so the engine can skip to the branch's first character."""
+    if "(?P=" in pattern:
+        raise ValueError(f"a redaction rule may not refer back to a group: {pattern}")
+    flags = re.match(r"\(\?([aiLmsux]+)\)", pattern)
+    body = pattern[flags.end() :] if flags else pattern
+    body = re.sub(r"\(\?P<\w+>", "(?:", body.removeprefix(r"\b"))
+    return f"(?{flags.group(1)}:{body})" if flags else body
+
+
+# One search that finds wherever any step of `redact_text` could change a string: a URL (plain,
+# JSON-escaped or percent-encoded), an endpoint host (by the part from its first dot: a superset),
+# every [[text]] and [[scheme]] rule. A string it does not match, and whose folded text holds no
+# secret field name's word (for `name=value` pairs), comes back unchanged from every step.
 MAY_HOLD_SECRET = re.compile(
-    r"[:=%.\\@]|gh[pousr]_|github_pat_|xox|AKIA|ASIA|k_live_|k_test_|eyJ|prv|-----BEGIN"
-    r"|(?i:bearer|basic|digest|token|bot|apikey|api-key)\s"
+    "|".join(
+        [r":(?://|\\/\\/)", r"(?i:%3A%2F%2F)"]
+        + [
+            r"\.(?i:"
+            + "|".join(sorted({re.escape(s.split(".", 1)[1]) for s in ENDPOINT_SUFFIXES}))
+            + ")"
+        ]
+        + [_detectable(rule["pattern"]) for rule in RULES["text"] + RULES["scheme"]]
+    )
 )
+LABEL_WORDS = re.compile(
+    "|".join(
+        re.escape(word)
+        for rule in RULES["field"]
+        for kind in ("exact", "contains", "suffix")
+        for word in rule.get(kind, ())
+    )
+)
+
+
+# Strings no rule can match, checked in one pass of the engine: numbers and times (no rule
+# matches without a "/", "%" or a letter other than T and Z), and hex (nor without one of
+# ":._-" or a letter past f). tests/unit/test_redaction_rules.py feeds every example through.
+PLAIN = re.compile(r"[0-9.:+\-TZ ]*|[0-9a-fA-Fx]*")
+
+
+def may_hold_secret(text: str) -> bool:
+    """False when no rule could change `text` (most strings: times, amounts, hashes, names)."""
+    if PLAIN.fullmatch(text) is not None:
+        return False
+    if MAY_HOLD_SECRET.search(text) is not None:
+        return True
+    if "=" not in text and ":" not in text:
+        return False
+    return LABEL_WORDS.search(FOLD.sub("", text.lower())) is not None
 
 
 @lru_cache(maxsize=8192)
@@ -73,16 +120,33 @@ def is_endpoint_key(name: str) -> bool:
     return ENDPOINT_FIELD.fullmatch(FOLD.sub("", name.lower())) is not None
 
 
+KEEP, HIDE, HIDE_UNLESS_TOKEN = 0, 1, 2  # what a field name does to its value
+
+
+@lru_cache(maxsize=8192)
+def _hide_rule(name: str) -> int:
+    """KEEP, HIDE, or HIDE_UNLESS_TOKEN for names that usually hold an ERC-20 token (they keep
+    a ticker or an address)."""
+    if not is_secret_key(name):
+        return KEEP
+    folded = FOLD.sub("", name.lower())
+    if folded.endswith("token") and folded[: -len("token")] in ERC20_PREFIXES:
+        return HIDE_UNLESS_TOKEN
+    return HIDE
+
+
 def _hides(key: object, item: Any) -> bool:
     """Hide a field's whole value when its name marks it secret and it holds data.
     Names that usually hold an ERC-20 token keep a ticker or an address, and an object or a
     list there (`{"symbol": "USDC", "address": …}`) is walked like any other."""
-    if not isinstance(key, str) or not is_secret_key(key):
-        return False
+    rule = _hide_rule(key) if isinstance(key, str) else KEEP
+    return rule != KEEP and _hidden_by(rule, item)
+
+
+def _hidden_by(rule: int, item: Any) -> bool:
     if item is None or isinstance(item, bool) or item in ("", [], {}):
         return False
-    folded = FOLD.sub("", key.lower())
-    if folded.endswith("token") and folded[: -len("token")] in ERC20_PREFIXES:
+    if rule == HIDE_UNLESS_TOKEN:
         return isinstance(item, str) and not ERC20_NAME.fullmatch(item)
     return True
 
@@ -153,8 +217,11 @@ def _query_value(name: str, value: str) -> str:
 def redact_text(text: str) -> str:
     """Redact URLs (plain, JSON-escaped or percent-encoded), endpoints without a scheme,
     credentials by their shape, `secret=value` pairs and authorization schemes in free text."""
-    if not MAY_HOLD_SECRET.search(text):
-        return text
+    return run_every_rule(text) if may_hold_secret(text) else text
+
+
+def run_every_rule(text: str) -> str:
+    """`redact_text` on a string `may_hold_secret` matched: every rule in turn."""
     if "\\/" in text:
         text = ESCAPED_URL.sub(
             lambda m: redact_url(m.group(0).replace("\\/", "/")).replace("/", "\\/"), text
@@ -169,9 +236,6 @@ def redact_text(text: str) -> str:
     for rule in SCHEME_RULES:
         text = rule.sub(lambda m: f"{m.group('name')} {REDACTED}", text)
     return text
-
-
-_redact_short = lru_cache(maxsize=16384)(redact_text)  # keys and short values recur
 
 
 def _redact_labelled(text: str) -> str:
@@ -197,40 +261,125 @@ def redact_payload(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def redact_value(value: Any) -> Any:
-    """A copy of a JSON value with secrets replaced in values and keys, and values nested past
-    MAX_DEPTH replaced by a note. Iterative: any depth costs no recursion."""
-    root: list[Any] = [None]
-    # (parent container, key or index in it, value to copy, depth of the value, field name)
-    work: list[tuple[Any, Any, Any, int, str | None]] = [(root, 0, value, 1, None)]
-    while work:
-        parent, slot, item, depth, name = work.pop()
-        parent[slot] = _copy(item, depth, name, work)
-    return root[0]
+    """The JSON value with secrets replaced in values and keys, and values nested past MAX_DEPTH
+    replaced by a note. `value` is never changed: a container with a change is copied, the
+    rest is shared (most of a run holds nothing to hide). Recurses at most MAX_DEPTH deep."""
+    return _copy(value, 1, False)
 
 
-def _copy(item: Any, depth: int, name: str | None, work: list[Any]) -> Any:
-    """One value's redacted copy; its children are queued on `work` to be filled in."""
+# What was decided about recent field names and short strings (each emptied when full): the
+# same names and many of the same values recur in every step and in every read of a run.
+MEMO_SIZE = 32_768
+SHORT = 160  # strings remembered are shorter than this (so the memos stay a few MB)
+_fields: dict[str, tuple[str | None, int, bool]] = {}  # name: (new name or None, rule, endpoint)
+_clean: set[str] = set()  # strings no rule changes
+_changed: dict[str, str] = {}  # strings a rule changes: their redacted text
+SCALARS = frozenset({int, float, bool, type(None)})
+
+
+def forget() -> None:
+    """Empty the memos (benchmarks measure a first read with it)."""
+    _fields.clear()
+    _clean.clear()
+    _changed.clear()
+    for cached in (is_secret_key, is_endpoint_key, _hide_rule):
+        cached.cache_clear()
+
+
+def _copy(item: Any, depth: int, endpoint: bool) -> Any:
+    """One value redacted; `endpoint` when the field holding it names an endpoint."""
+    if isinstance(item, str):
+        return _string(item, endpoint)
     if isinstance(item, dict | list) and depth > MAX_DEPTH:
         return depth_note()
     if isinstance(item, dict):
-        copied: dict[str, Any] = {}
-        for key, child in item.items():
-            shown = _unique(_redact_short(key) if isinstance(key, str) else key, copied)
-            if _hides(key, child):
-                copied[shown] = REDACTED
-            else:
-                copied[shown] = None
-                work.append((copied, shown, child, depth + 1, key))
-        return copied
+        return _dict(item, depth)
     if isinstance(item, list):
-        listed: list[Any] = [None] * len(item)
-        work.extend((listed, i, child, depth + 1, name) for i, child in enumerate(item))
-        return listed
-    if isinstance(item, str):
-        if name is not None and is_endpoint_key(name) and _looks_like_endpoint(item):
-            return endpoint_only(item)
-        return _redact_short(item) if len(item) < 200 else redact_text(item)
+        return _list(item, depth, endpoint)
     return item
+
+
+def _dict(item: dict[Any, Any], depth: int) -> dict[Any, Any]:
+    copied: dict[Any, Any] | None = None  # made at the first change
+    deeper = depth + 1
+    for key, child in item.items():
+        renamed, rule, endpoint = _fields.get(key) or _field(key)
+        kind = child.__class__
+        if rule and _hidden_by(rule, child):
+            redacted: Any = REDACTED
+        elif kind in SCALARS or (kind is str and not endpoint and child in _clean):
+            redacted = child  # the common cases, without a call
+        else:
+            redacted = _copy(child, deeper, endpoint)
+        if copied is None:
+            if redacted is child and renamed is None:
+                continue
+            copied = _before(item, key)
+        copied[_unique(key if renamed is None else renamed, copied)] = redacted
+    return item if copied is None else copied
+
+
+def _list(item: list[Any], depth: int, endpoint: bool) -> list[Any]:
+    copied: list[Any] | None = None  # made at the first change
+    deeper = depth + 1
+    for index, child in enumerate(item):
+        kind = child.__class__
+        if kind in SCALARS or (kind is str and not endpoint and child in _clean):
+            redacted = child
+        else:
+            redacted = _copy(child, deeper, endpoint)
+        if copied is not None:
+            copied.append(redacted)
+        elif redacted is not child:
+            copied = item[:index]
+            copied.append(redacted)
+    return item if copied is None else copied
+
+
+def _before(item: dict[Any, Any], stop: Any) -> dict[Any, Any]:
+    """The entries of `item` before the key `stop` (the first one that changes)."""
+    copied = {}
+    for key, value in item.items():
+        if key is stop:
+            break
+        copied[key] = value
+    return copied
+
+
+def _field(name: Any) -> tuple[str | None, int, bool]:
+    """A field name's redacted text (None when it is unchanged), what it does to its value,
+    and whether it names an endpoint; remembered once per name."""
+    if not isinstance(name, str):
+        return None, KEEP, False
+    shown = redact_text(name)
+    decided = (None if shown == name else shown, _hide_rule(name), is_endpoint_key(name))
+    if len(_fields) >= MEMO_SIZE:
+        _fields.clear()
+    _fields[name] = decided
+    return decided
+
+
+def _string(text: str, endpoint: bool) -> str:
+    """A string redacted; the same object when nothing in it changes."""
+    if endpoint and _looks_like_endpoint(text):
+        return endpoint_only(text)
+    if text in _clean:
+        return text
+    redacted = _changed.get(text)
+    if redacted is not None:
+        return redacted
+    redacted = redact_text(text)
+    if redacted == text:
+        redacted = text
+    if len(text) < SHORT:
+        if len(_clean) + len(_changed) >= MEMO_SIZE:
+            _clean.clear()
+            _changed.clear()
+        if redacted is text:
+            _clean.add(text)
+        else:
+            _changed[text] = redacted
+    return redacted
 
 
 def _looks_like_endpoint(text: str) -> bool:
