@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from typing import Any
 
 import pytest
@@ -13,7 +14,14 @@ from tests.conftest import envelope
 from tests.support.servers import Reply, ScriptedUpstream
 from tests.unit.test_upstream import make_api
 from viewer.errors import UnexpectedAnswer
-from viewer.runs.jsonparse import MAX_DEPTH, NotJson, depth_note, parse_deep, parse_json
+from viewer.runs.jsonparse import (
+    MAX_DEPTH,
+    SHALLOW,
+    NotJson,
+    depth_note,
+    parse_deep,
+    parse_json,
+)
 from viewer.runs.model import Run
 from viewer.runs.redact import redact_payload
 from viewer.web.jsontree import MAX_DEPTH as TREE_DEPTH
@@ -24,6 +32,9 @@ def nested(depth: int, inner: str = '"bottom"') -> bytes:
     """`{"k": [{"k": [ ... inner ... ]}]}`, `depth` containers deep."""
     pairs = depth // 2
     return (b'{"k":[' * pairs + inner.encode() + b"]}" * pairs) or inner.encode()
+
+
+DEEP, UNDEEP = b"[" * 3_000, b"]" * 3_000
 
 
 def depth_of(value: Any) -> int:
@@ -53,8 +64,11 @@ def test_a_cut_keeps_the_siblings_of_the_deep_value() -> None:
 
 
 def test_the_deep_parser_cuts_at_its_limit() -> None:
-    assert parse_deep('[[[[1]]], [], {}, {"a": [[]]}]', max_depth=2) == [
-        [depth_note(2)],
+    deep = "[" * 20 + "]" * 20  # deeper than SHALLOW past the limit: cut here
+    shallow = "[[1]]"  # within SHALLOW levels past the limit: kept, the redaction walk cuts it
+    text = f'[[{deep}, {shallow}], [], {{}}, {{"a": {deep}}}]'
+    assert parse_deep(text, max_depth=2) == [
+        [depth_note(2), [[1]]],
         [],
         {},
         {"a": depth_note(2)},
@@ -65,13 +79,150 @@ json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
 )
+any_json = st.recursive(  # NaN and the infinities too, as the standard parser reads them
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+)
 
 
 @settings(max_examples=300)
 @given(json_values, st.sampled_from([None, 2]))
 def test_the_deep_parser_reads_what_the_standard_parser_reads(value: Any, indent: Any) -> None:
     text = json.dumps(value, indent=indent)
-    assert parse_deep(text, max_depth=10_000) == json.loads(text)
+    assert parse_deep(text) == json.loads(text)
+
+
+def visible(value: Any, limit: int = MAX_DEPTH) -> Any:
+    """A value as a person sees it: every container deeper than `limit` is the note."""
+    root: list[Any] = [None]
+    work: list[tuple[Any, Any, Any, int]] = [(root, 0, value, 1)]
+    while work:
+        parent, slot, item, depth = work.pop()
+        if isinstance(item, dict | list) and depth > limit:
+            parent[slot] = depth_note()
+        elif isinstance(item, list):
+            parent[slot] = copied = [None] * len(item)
+            work += [(copied, index, child, depth + 1) for index, child in enumerate(item)]
+        elif isinstance(item, dict):
+            parent[slot] = copied = dict.fromkeys(item)
+            work += [(copied, key, child, depth + 1) for key, child in item.items()]
+        else:
+            parent[slot] = item
+    return root[0]
+
+
+def deepest(value: Any) -> int:
+    most = 0
+    work = [(value, 1)]
+    while work:
+        item, depth = work.pop()
+        if isinstance(item, dict | list):
+            most = max(most, depth)
+            work += [
+                (child, depth + 1) for child in (item.values() if isinstance(item, dict) else item)
+            ]
+    return most
+
+
+# Hostile shapes: one repetition's opening and closing text, and the value it wraps around.
+SHAPES: dict[str, tuple[str, str, Any]] = {
+    "brackets": ("[", "]", lambda inner: [inner]),
+    "objects and arrays": ('{"a":[', "]}", lambda inner: {"a": [inner]}),
+    "a scalar before": ("[1,", "]", lambda inner: [1, inner]),
+    "empty siblings": ("[[],{},", "]", lambda inner: [[], {}, inner]),
+    "a deeper sibling": ("[[[]],", "]", lambda inner: [[[]], inner]),
+    "a sibling past the shallow depth": (
+        "[" + "[" * 9 + "]" * 9 + ",",
+        "]",
+        lambda inner: [visible_nine(), inner],
+    ),
+    "strings with brackets": ('["[{\\"]}\\\\",', "]", lambda inner: ['[{"]}\\', inner]),
+    "keys with brackets": ('{"]\\"[":[', "]}", lambda inner: {']"[': [inner]}),
+    "siblings after": ("[", ',"x"]', lambda inner: [inner, "x"]),
+    "spaces": (" [ \n", " ] ", lambda inner: [inner]),
+}
+
+
+def visible_nine() -> Any:
+    value: Any = []
+    for _ in range(8):
+        value = [value]
+    return value
+
+
+def shape(name: str, repeats: int) -> tuple[bytes, Any]:
+    """The body of `repeats` repetitions of a shape around `true`, and its value."""
+    opening, closing, wrap = SHAPES[name]
+    value: Any = True
+    for _ in range(repeats):
+        value = wrap(value)
+    return (opening * repeats + "true" + closing * repeats).encode(), value
+
+
+@pytest.mark.parametrize("name", SHAPES)
+@pytest.mark.parametrize("repeats", [150, 3_000])
+def test_hostile_shapes_read_as_a_person_should_see_them(name: str, repeats: int) -> None:
+    body, value = shape(name, repeats)
+    parsed = parse_json(body)
+    assert visible(parsed) == visible(value)
+    if repeats > 1_000:  # past what the standard parser reads: cut where the scan cut it
+        assert deepest(parsed) <= MAX_DEPTH + SHALLOW + 1
+
+
+@settings(max_examples=200)
+@given(json_values, st.sampled_from([(None, True), (2, True), (None, False)]))
+def test_a_deep_answer_keeps_every_other_value_as_the_standard_parser_reads_it(
+    value: Any, form: tuple[Any, bool]
+) -> None:
+    indent, ascii_only = form
+    text = json.dumps(value, indent=indent, ensure_ascii=ascii_only)
+    body = f'{{"deep": {nested(3_000).decode()}, "value": {text}, "after": [{text}]}}'
+    parsed = parse_json(body.encode())
+    assert json.dumps(parsed["value"]) == json.dumps(json.loads(text))
+    assert json.dumps(parsed["after"]) == json.dumps([json.loads(text)])
+
+
+@settings(max_examples=200)
+@given(any_json, st.booleans())
+def test_an_ordinary_answer_reads_as_the_standard_parser_reads_it(
+    value: Any, ascii_only: bool
+) -> None:
+    text = json.dumps(value, ensure_ascii=ascii_only)  # NaN and Infinity too
+    assert json.dumps(parse_json(text.encode())) == json.dumps(json.loads(text))
+
+
+def calls_to_parse(body: bytes) -> int:
+    """How many Python and C functions reading `body` calls: the work, whatever the clock."""
+    calls = 0
+
+    def count(frame: Any, event: str, arg: Any) -> None:
+        nonlocal calls
+        calls += event in ("call", "c_call")
+
+    sys.setprofile(count)
+    try:
+        parse_json(body)
+    except NotJson:
+        pass
+    finally:
+        sys.setprofile(None)
+    return calls
+
+
+BOMBS = {
+    **{name: lambda size, name=name: shape(name, size // 8)[0] for name in SHAPES},
+    "nothing but [": lambda size: b"[" * size,
+    "brackets that do not match": lambda size: b"[" * (size // 2) + b"}" * (size // 2),
+    "siblings at the bottom": lambda size: b"[" * 300 + b"[],{}," * (size // 6) + b"]" * 300,
+}
+
+
+@pytest.mark.parametrize("name", BOMBS)
+def test_deep_bodies_cost_work_linear_in_their_size(name: str) -> None:
+    calls_to_parse(BOMBS[name](4_000))  # the patterns of the scan are made once
+    small, large = BOMBS[name](100_000), BOMBS[name](400_000)
+    assert calls_to_parse(large) <= 4.4 * calls_to_parse(small)  # linear
+    assert calls_to_parse(large) <= len(large)  # under a call a byte (the old parser: several)
 
 
 @pytest.mark.parametrize(
@@ -88,6 +239,20 @@ def test_the_deep_parser_reads_what_the_standard_parser_reads(value: Any, indent
         (b"[" * 100_000, "JSON that ends before it is complete"),
         (nested(3_000, "tru"), "malformed JSON (Expecting value at line 1"),
         (b"[" + b"9" * 5_000 + b"]", "malformed JSON (Exceeds the limit (4300 digits)"),
+        # deep bodies: the first error, where it is, however deep
+        (DEEP + b"tru" + UNDEEP, "malformed JSON (Expecting value at line 1, column 3001)"),
+        (DEEP + b"}" * 3_000, "malformed JSON (Expecting value at line 1, column 3001)"),
+        (DEEP + UNDEEP[:-1] + b"}", "(Expecting ',' delimiter at line 1, column 6000)"),
+        (DEEP + UNDEEP + b"]", "malformed JSON (Extra data at line 1, column 6001)"),
+        (DEEP + b'"\x01"' + UNDEEP, "(Invalid control character at line 1, column 3002)"),
+        (DEEP + b'"\\q"' + UNDEEP, "malformed JSON (Invalid \\escape at line 1, column 3002)"),
+        (DEEP + b'"no end', "(Unterminated string starting at line 1, column 3001)"),
+        (DEEP + b"1 2" + UNDEEP, "(Expecting ',' delimiter at line 1, column 3003)"),
+        (DEEP + b"{1:2}" + UNDEEP, "(Expecting property name enclosed in double quotes at line 1"),
+        (b"\n" * 5 + DEEP + b"x" + UNDEEP, "(Expecting value at line 6, column 3001)"),
+        (b'{"a": ' + DEEP + UNDEEP + b', "b": tru}', "(Expecting value at line 1, column 6014)"),
+        (DEEP + UNDEEP + DEEP + UNDEEP, "malformed JSON (Extra data at line 1, column 6001)"),
+        (DEEP + b"9" * 5_000 + UNDEEP, "malformed JSON (Exceeds the limit (4300 digits)"),
     ],
 )
 def test_what_is_not_json_is_named(body: bytes, cause: str) -> None:
