@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
+
+from markupsafe import Markup
 
 from viewer.graph.build import Graph, Node, build_graph
 from viewer.graph.cache import LayoutCache
@@ -24,6 +26,7 @@ from viewer.graph.geometry import (
 )
 from viewer.graph.layout import Box
 from viewer.graph.plan import FANOUT_THRESHOLD, Cluster, Item, Plan, plan
+from viewer.graph.svg import edges_svg, steps_svg
 from viewer.graph.toggles import Boxes, Links, resolve
 from viewer.graph.work import WORK_LIMIT, Work
 from viewer.runs.status import ATTENTION, ORDER, STATUS_LABELS
@@ -105,6 +108,14 @@ class GraphView:
     height: int
     drawn: bool = True  # False: too costly to lay out; the steps are listed instead
     geo: Geometry = GEOMETRY
+
+    def steps_svg(self, warned: Collection[str] = (), keep_steps: bool = False) -> Markup:
+        """The steps' links, drawn (graph/svg.py)."""
+        return steps_svg(self.steps, self.geo, warned, keep_steps)
+
+    def edges_svg(self) -> Markup:
+        """The arrows' paths (graph/svg.py)."""
+        return edges_svg(self.edges)
 
 
 def graph_view(
