@@ -21,10 +21,19 @@ def reduce_crossings(g: LayeredGraph, starts: Sequence[int], work: Work) -> tupl
     the order kept."""
     _initial_order(g, starts, work)
     pos = _positions(g)
-    if any(c is not None for c in g.cluster):
-        for row in g.rows:
-            _order(g, row, [float(i) for i in range(len(row))], pos)
-    best = first = count_crossings(g, pos, work)
+    # Which rows hold cluster members never changes while rows are reordered.
+    clustered = [any(g.cluster[v] is not None for v in row) for row in g.rows]
+    for row, has_cluster in zip(g.rows, clustered, strict=True):
+        if has_cluster:
+            _order(g, row, [float(i) for i in range(len(row))], pos, has_cluster)
+    # Rows where every node has exactly one neighbour on the side a sweep looks at: sorted by
+    # that neighbour's place, no adjacent swap can remove a crossing (most rows: long links'
+    # points). Like `clustered`, fixed while rows are reordered.
+    plain = {
+        id(near): [all(len(near[v]) == 1 for v in row) for row in g.rows]
+        for near in (g.up, g.down)
+    }
+    best = first = count_crossings(g, pos, work, plain[id(g.down)])
     best_rows = [row[:] for row in g.rows]
     stale = 0
     for sweep in range(SWEEPS):
@@ -34,10 +43,19 @@ def reduce_crossings(g: LayeredGraph, starts: Sequence[int], work: Work) -> tupl
         ranks = range(1, len(g.rows)) if downward else range(len(g.rows) - 2, -1, -1)
         near = g.up if downward else g.down
         median = MEDIAN and sweep % 4 >= 2
+        simple = plain[id(near)]
         for rank in ranks:
-            _sort_row(g, rank, near, pos, median, work)
-            _swap_pass(g, g.rows[rank], near, pos, work)
-        crossings = count_crossings(g, pos, work)
+            row = g.rows[rank]
+            if len(row) < 2:  # nothing to reorder
+                continue
+            if simple[rank]:
+                keys = [float(pos[near[v][0]]) for v in row]
+                work.add(2 * len(row))
+                _order(g, row, keys, pos, clustered[rank])
+            else:
+                _sort_row(g, rank, near, pos, median, clustered[rank], work)
+                _swap_pass(g, row, near, pos, work)
+        crossings = count_crossings(g, pos, work, plain[id(g.down)])
         if crossings < best:
             best, best_rows, stale = crossings, [row[:] for row in g.rows], 0
         else:
@@ -79,6 +97,7 @@ def _sort_row(
     near: list[list[int]],
     pos: list[int],
     median: bool,
+    has_cluster: bool,
     work: Work,
 ) -> None:
     """Barycenter (or median) order; a node without neighbours keeps its place after its
@@ -101,19 +120,20 @@ def _sort_row(
                 last = sum(map(pos.__getitem__, other)) / len(other)
         keys.append(last)
     work.add(2 * len(row) + 2 * links)
-    _order(g, row, keys, pos)
+    _order(g, row, keys, pos, has_cluster)
 
 
-def _order(g: LayeredGraph, row: list[int], keys: list[float], pos: list[int]) -> None:
+def _order(
+    g: LayeredGraph, row: list[int], keys: list[float], pos: list[int], has_cluster: bool
+) -> None:
     """Sort the row by its keys (stable), keeping clusters together."""
-    sort_keys: list = _cluster_keys(g, row, keys) if _has_cluster(g, row) else keys
-    row[:] = [row[i] for i in sorted(range(len(row)), key=sort_keys.__getitem__)]
+    sort_keys: list = _cluster_keys(g, row, keys) if has_cluster else keys
+    order = sorted(range(len(row)), key=sort_keys.__getitem__)
+    if order == list(range(len(row))):  # already in order: nothing moves
+        return
+    row[:] = [row[i] for i in order]
     for i, v in enumerate(row):
         pos[v] = i
-
-
-def _has_cluster(g: LayeredGraph, row: list[int]) -> bool:
-    return any(g.cluster[v] is not None for v in row)
 
 
 def _cluster_keys(
@@ -164,22 +184,29 @@ def _crossed(left: list[int], right: list[int], pos: list[int]) -> int:
     return sum(bisect_left(ends, pos[w]) for w in left)
 
 
-def count_crossings(g: LayeredGraph, pos: list[int], work: Work) -> int:
-    """Crossings between consecutive rows (two links sharing an end never cross)."""
+def count_crossings(g: LayeredGraph, pos: list[int], work: Work, plain: list[bool]) -> int:
+    """Crossings between consecutive rows (two links sharing an end never cross); `plain`:
+    the rows whose every node has exactly one link down."""
     total = 0
     links = 0
-    for row in g.rows:
-        ends: list[int] = []
-        for v in row:
-            out = g.down[v]
-            if len(out) == 1:
-                ends.append(pos[out[0]])
-            elif out:
-                ends.extend(sorted(map(pos.__getitem__, out)))
+    down = g.down
+    for row, simple in zip(g.rows, plain, strict=True):
+        if simple:
+            ends = [pos[down[v][0]] for v in row]
+        else:
+            ends = []
+            for v in row:
+                out = down[v]
+                if len(out) == 1:
+                    ends.append(pos[out[0]])
+                elif out:
+                    ends.extend(sorted(map(pos.__getitem__, out)))
+        links += len(ends)
+        if len(ends) < 2 or ends == sorted(ends):  # no link ends left of an earlier one
+            continue
         seen: list[int] = []
         for p in reversed(ends):
             total += bisect_left(seen, p)
             insort(seen, p)
-        links += len(ends)
     work.add(len(g.layer) + 2 * links)
     return total
