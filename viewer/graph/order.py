@@ -29,11 +29,9 @@ def reduce_crossings(g: LayeredGraph, starts: Sequence[int], work: Work) -> tupl
     # Rows where every node has exactly one neighbour on the side a sweep looks at: sorted by
     # that neighbour's place, no adjacent swap can remove a crossing (most rows: long links'
     # points). Like `clustered`, fixed while rows are reordered.
-    plain = {
-        id(near): [all(len(near[v]) == 1 for v in row) for row in g.rows]
-        for near in (g.up, g.down)
-    }
-    best = first = count_crossings(g, pos, work, plain[id(g.down)])
+    plain_up = [all(len(g.up[v]) == 1 for v in row) for row in g.rows]
+    plain_down = [all(len(g.down[v]) == 1 for v in row) for row in g.rows]
+    best = first = count_crossings(g, pos, work, plain_down)
     best_rows = [row[:] for row in g.rows]
     stale = 0
     for sweep in range(SWEEPS):
@@ -43,7 +41,7 @@ def reduce_crossings(g: LayeredGraph, starts: Sequence[int], work: Work) -> tupl
         ranks = range(1, len(g.rows)) if downward else range(len(g.rows) - 2, -1, -1)
         near = g.up if downward else g.down
         median = MEDIAN and sweep % 4 >= 2
-        simple = plain[id(near)]
+        simple = plain_up if downward else plain_down
         for rank in ranks:
             row = g.rows[rank]
             if len(row) < 2:  # nothing to reorder
@@ -55,7 +53,7 @@ def reduce_crossings(g: LayeredGraph, starts: Sequence[int], work: Work) -> tupl
             else:
                 _sort_row(g, rank, near, pos, median, clustered[rank], work)
                 _swap_pass(g, row, near, pos, work)
-        crossings = count_crossings(g, pos, work, plain[id(g.down)])
+        crossings = count_crossings(g, pos, work, plain_down)
         if crossings < best:
             best, best_rows, stale = crossings, [row[:] for row in g.rows], 0
         else:
