@@ -60,13 +60,13 @@ format: $(DEV_STAMP)
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-bench: $(DEV_STAMP) chromium  ## print the graph, polling, open-connections, redaction, parse, scale-out, timeline and browser benchmarks
+bench: $(DEV_STAMP) chromium  ## print the graph, polling, open-connections, redaction, parse, scale-out, memory, timeline and browser benchmarks
 	$(PY) bench/graph.py; graph=$$?; $(PY) bench/pollers.py; pollers=$$?; \
 	$(PY) bench/connections.py; connections=$$?; $(PY) bench/redaction.py; redaction=$$?; $(PY) bench/parse.py; parse=$$?; \
 	$(PY) bench/explain.py; \
-	$(PY) bench/scale.py; scale=$$?; \
+	$(PY) bench/scale.py; scale=$$?; $(PY) bench/memory.py; memory=$$?; \
 	$(PY) bench/timeline.py; timeline=$$?; \
-	$(PY) bench/browser.py && exit $$(( graph || pollers || connections || redaction || parse || scale || timeline ))
+	$(PY) bench/browser.py && exit $$(( graph || pollers || connections || redaction || parse || scale || memory || timeline ))
 
 demo-api: $(RUN_STAMP)  ## the demo runs API alone on 127.0.0.1:8001
 	$(PY) -m viewer.demo --host 127.0.0.1 --port 8001

@@ -1,4 +1,4 @@
-"""Does the viewer scale out and stay up? Three measurements on real processes, bounded in time.
+"""Does the viewer scale out and stay up? Two measurements on real processes, bounded in time.
 
 1. Shared polling: two viewer instances (`python -m viewer`) and one redis-server, N browsers
    polling one running run's live fragment for T seconds, spread over both instances. Prints
@@ -6,17 +6,14 @@
 2. Slow upstream: 48 distinct runs asked at once from an upstream that takes 8 s to answer,
    while other browsers load /healthz, a static file and an already cached run page. Prints
    the fast pages' median and p95 (target p95 < 1 s) and what the slow ones got.
-3. Memory: one instance with VIEWER_CACHE_MAX_BYTES=32 MiB loads R distinct 2,000-step runs
-   (graph and one step panel each). Prints the viewer's RSS before and as it goes (target:
-   flat, under the bound plus the baseline).
+Memory under many distinct runs is bench/memory.py's.
 
-    python bench/scale.py [--viewers 200] [--seconds 30] [--slow 48] [--runs 200] [--only 1,2,3]
+    python bench/scale.py [--viewers 200] [--seconds 30] [--slow 48] [--only 1,2]
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import os
 import random
@@ -38,9 +35,6 @@ sys.path.insert(0, str(ROOT))
 from tests.support.redis import RedisServer  # noqa: E402
 from tests.support.servers import free_port  # noqa: E402
 from viewer.demo.api import DEMO_TOKEN, LIVE_RUN_ID, create_demo_api  # noqa: E402
-from viewer.demo.generate import generate_workflow_run  # noqa: E402
-
-MIB = 1024 * 1024
 
 
 class Counting:
@@ -234,52 +228,6 @@ def rss_mib(pid: int) -> float:
     raise SystemExit("no VmRSS")
 
 
-def memory(runs: int, budget_seconds: float) -> None:
-    template = generate_workflow_run(2000, seed=9)
-    body = len(json.dumps(template))
-    step = next(iter(template["workflowDefinition"]["nodes"]))
-    extra = {
-        f"run_big_{n:04d}": {**template, "id": f"run_big_{n:04d}", "workflowId": f"wf_{n:04d}"}
-        for n in range(runs)
-    }
-    counter = Counting(create_demo_api(token=DEMO_TOKEN, extra_runs=extra))
-    bound = 32 * MIB
-    marks: list[tuple[int, float]] = []
-    with (
-        upstream(counter) as url,
-        viewer(url, VIEWER_CACHE_MAX_BYTES=str(bound)) as (base, pid),
-        httpx.Client(base_url=base, timeout=120) as client,
-    ):
-        client.get("/runs/run_7f3a2c9e41").raise_for_status()
-        baseline = rss_mib(pid)
-        stop = time.monotonic() + budget_seconds
-        done = 0
-        for run_id in extra:
-            if time.monotonic() > stop:
-                break
-            client.get(f"/_fragments/runs/{run_id}/graph").raise_for_status()
-            client.get(f"/_fragments/runs/{run_id}/steps/{step}").raise_for_status()
-            done += 1
-            if done % max(1, runs // 8) == 0:
-                marks.append((done, rss_mib(pid)))
-        marks.append((done, rss_mib(pid)))
-    print(
-        f"3. memory: {done} distinct 2,000-step runs ({body / MIB:.2f} MiB of JSON each), "
-        f"VIEWER_CACHE_MAX_BYTES={bound // MIB} MiB"
-    )
-    print(
-        f"   RSS baseline {baseline:.0f} MiB; "
-        + ", ".join(f"after {n}: {value:.0f}" for n, value in marks)
-    )
-    growth = marks[-1][1] - baseline
-    peak = max(value for _, value in marks) - baseline
-    print(
-        f"   growth {growth:.0f} MiB at the end, {peak:.0f} MiB at most "
-        f"(target: under {bound // MIB} MiB + layouts and interpreter overhead; "
-        f"ratio to the bound {peak / (bound / MIB):.1f})"
-    )
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--viewers", type=int, default=200)
@@ -287,9 +235,7 @@ def main() -> None:
     parser.add_argument("--refresh", type=float, default=3.0)
     parser.add_argument("--slow", type=int, default=48)
     parser.add_argument("--delay", type=float, default=8.0)
-    parser.add_argument("--runs", type=int, default=200)
-    parser.add_argument("--memory-seconds", type=float, default=300.0)
-    parser.add_argument("--only", default="1,2,3")
+    parser.add_argument("--only", default="1,2")
     args = parser.parse_args()
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     parts = set(args.only.split(","))
@@ -297,8 +243,6 @@ def main() -> None:
         shared_polling(args.viewers, args.seconds, args.refresh)
     if "2" in parts:
         slow_upstream(args.slow, args.delay)
-    if "3" in parts:
-        memory(args.runs, args.memory_seconds)
 
 
 if __name__ == "__main__":

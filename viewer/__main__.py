@@ -41,7 +41,10 @@ def main() -> int:
         print(f"run viewer: configuration error: {error}", file=sys.stderr)
         return 2
     from viewer import create_app
+    from viewer.malloc import limit_arenas
     from viewer.serving import GracefulServer, allow_open_files
+
+    arenas = limit_arenas()  # before any thread allocates
 
     app = create_app(settings)  # configures logging
     allow_open_files(settings.connection_limit)
@@ -49,7 +52,9 @@ def main() -> int:
     source = "demo runs (no RUNS_API_URL set)" if settings.demo_mode else settings.runs_api_url
     print(
         f"run viewer on http://{settings.host}:{server.port}/ reading {source} "
-        f"({settings.threads} threads, up to {settings.connection_limit} connections)",
+        f"({settings.threads} threads, up to {settings.connection_limit} connections"
+        + (f", {arenas} malloc arenas" if arenas else "")
+        + ")",
         flush=True,
     )
     server.serve()

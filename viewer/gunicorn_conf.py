@@ -6,8 +6,9 @@
 Everything else comes from the same environment as `python -m viewer` (VIEWER_HOST, VIEWER_PORT,
 VIEWER_THREADS, VIEWER_CONNECTION_LIMIT, VIEWER_SHUTDOWN_GRACE_SECONDS, VIEWER_LOG_FORMAT),
 read and checked by viewer/config.py. gthread workers: each serves VIEWER_THREADS requests at
-once and keeps idle keep-alive connections in its poller, not in a thread. On SIGTERM gunicorn
-stops accepting and lets requests in flight finish for VIEWER_SHUTDOWN_GRACE_SECONDS.
+once and keeps idle keep-alive connections in its poller, not in a thread. On SIGTERM the
+address refuses new connections at once (viewer/gunicorn_worker.py) and requests in flight get
+VIEWER_SHUTDOWN_GRACE_SECONDS to finish.
 
 Metrics: the workers share PROMETHEUS_MULTIPROC_DIR (a fresh temporary folder unless set), so
 /metrics on any worker reports them all. It is set (or emptied) in the master before the
@@ -27,6 +28,7 @@ from typing import Any
 
 from viewer.__main__ import check_listen_address
 from viewer.config import ConfigError, Settings
+from viewer.malloc import limit_arenas
 
 _METRICS_ENV = "PROMETHEUS_MULTIPROC_DIR"
 _own_metrics_dir: str | None = None
@@ -43,7 +45,7 @@ wsgi_app = "viewer:create_app()"
 proc_name = "run-viewer"
 bind = [f"{_host}:{_settings.port}"]
 workers = int(os.environ.get("WEB_CONCURRENCY") or 2)
-worker_class = "gthread"
+worker_class = "viewer.gunicorn_worker.StoppingThreadWorker"  # gthread, refusing on stop
 threads = _settings.threads
 worker_connections = _settings.connection_limit
 keepalive = 20  # seconds an idle browser connection stays open (pages poll every few seconds)
@@ -63,9 +65,11 @@ logconfig_dict: dict[str, Any] = {
 
 
 def on_starting(server: Any) -> None:
-    """Before any worker: refuse an open address without sign-in (`--bind` included), and give
-    the workers an empty metrics folder (values of an earlier run must not be added in)."""
+    """Before any worker: refuse an open address without sign-in (`--bind` included), give
+    the workers an empty metrics folder (values of an earlier run must not be added in), and
+    cap malloc arenas (workers are forks of this process and keep the cap)."""
     global _own_metrics_dir
+    limit_arenas()
     for address in server.cfg.bind:
         if not address.startswith(("unix:", "fd://")):
             host = address.rsplit(":", 1)[0].strip("[]") if ":" in address else address

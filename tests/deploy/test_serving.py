@@ -109,7 +109,8 @@ def test_waitress_uses_the_configured_threads_and_connection_limit(
     start_viewer: StartViewer,
 ) -> None:
     viewer = start_viewer({"VIEWER_THREADS": "4", "VIEWER_CONNECTION_LIMIT": "50"})
-    assert "(4 threads, up to 50 connections)" in viewer.stdout_path.read_text()
+    started = viewer.stdout_path.read_text()
+    assert "(4 threads, up to 50 connections, 2 malloc arenas)" in started
     assert metric(viewer.url, "viewer_http_threads") == 4
 
 
@@ -150,9 +151,22 @@ def test_gunicorn_stop_lets_the_request_in_flight_finish(
     upstream, release = held_upstream
     viewer = start_viewer(upstream_env(upstream.url, WEB_CONCURRENCY="2"), command=GUNICORN_COMMAND)
     pool, answer = stop_during_a_request(viewer, upstream)
-    # gthread workers stop accepting but keep the listening socket until they exit.
-    until(lambda: "Handling signal: term" in viewer.stderr_text(), "gunicorn to start stopping")
+    until(lambda: refuses_connections(viewer.url), "new connections to be refused")
     finishes_after_release(viewer, pool, answer, release)
+
+
+def test_gunicorn_stop_waits_no_longer_than_the_grace_period(
+    start_viewer: StartViewer, held_upstream: tuple[ScriptedUpstream, threading.Event]
+) -> None:
+    upstream, _release = held_upstream  # never released during the test
+    env = upstream_env(upstream.url, WEB_CONCURRENCY="2", VIEWER_SHUTDOWN_GRACE_SECONDS="1")
+    viewer = start_viewer(env, command=GUNICORN_COMMAND)
+    pool, answer = stop_during_a_request(viewer, upstream)
+    until(lambda: refuses_connections(viewer.url), "new connections to be refused")
+    assert viewer.process.wait(WAIT) == 0, "stopped by itself after the grace period"
+    with pytest.raises(httpx.HTTPError):
+        answer.result(WAIT)
+    pool.shutdown()
 
 
 def test_gunicorn_refuses_a_bad_setting_by_name() -> None:

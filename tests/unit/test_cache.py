@@ -106,8 +106,10 @@ def test_a_value_being_refreshed_is_served_stale_instead_of_waiting() -> None:
     assert cache.get("k", lambda: Sized("newest", ttl=2, size=1)) == "newest"
 
 
-def test_past_the_waiter_limit_callers_are_turned_away_at_once() -> None:
-    cache: SingleFlightCache[str] = SingleFlightCache(1000, max_waiters=1)
+def test_past_the_blocking_limit_callers_are_turned_away_at_once() -> None:
+    # Two may block: the fetch of k and one caller waiting on it. A third caller, whether it
+    # would join that fetch or start its own, is refused at once and holds no thread.
+    cache: SingleFlightCache[str] = SingleFlightCache(1000, max_blocked=2)
     started, release = threading.Event(), threading.Event()
 
     def slow() -> Sized[str]:
@@ -125,7 +127,11 @@ def test_past_the_waiter_limit_callers_are_turned_away_at_once() -> None:
         time.sleep(0.01)
     with pytest.raises(UpstreamBusy):
         cache.get("k", slow)
+    with pytest.raises(UpstreamBusy):
+        cache.get("other", lambda: Sized("x", ttl=10, size=1))
+    assert cache.stats.miss == 1
     release.set()
     for thread in threads:
         thread.join(5)
     assert results == ["v", "v"]
+    assert cache.get("other", lambda: Sized("x", ttl=10, size=1)) == "x", "room again"

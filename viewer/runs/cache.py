@@ -62,8 +62,9 @@ class SingleFlightCache(Generic[T]):
 
     While a key is being fetched again, callers get its value if it expired less than
     `stale_seconds` ago instead of waiting (a live run's pollers never queue on its refresh).
-    At most `max_waiters` callers wait on fetches in flight; one more gets UpstreamBusy at once,
-    so a slow upstream cannot take every request thread.
+    At most `max_blocked` callers are inside a fetch or waiting on one at once; one more that
+    would have to (a miss, or a fetch to join) gets UpstreamBusy at once instead, so a slow
+    upstream cannot take every request thread: the rest stay free for what needs no fetch.
     """
 
     def __init__(
@@ -72,13 +73,13 @@ class SingleFlightCache(Generic[T]):
         clock: Callable[[], float] = time.monotonic,
         *,
         stale_seconds: float = 0.0,
-        max_waiters: int | None = None,
+        max_blocked: int | None = None,
         metered: bool = False,
     ) -> None:
         self.max_bytes = max_bytes
         self.clock = clock
         self.stale_seconds = stale_seconds
-        self.max_waiters = max_waiters
+        self.max_blocked = max_blocked
         self.metered = metered  # the answer cache reports to the metrics; others do not
         self.stats = CacheStats()
         self._lock = threading.Lock()
@@ -99,8 +100,10 @@ class SingleFlightCache(Generic[T]):
             if found:
                 return value  # type: ignore[return-value]
             waiting = self._in_flight.get(key)
+            self._check_room()
             if waiting is not None:
-                self._join(key)
+                self._waiters += 1
+                self._count("coalesced")
             else:
                 self._count("miss")
                 future: Future[T] = Future()
@@ -144,15 +147,14 @@ class SingleFlightCache(Generic[T]):
             return True, value
         return False, None
 
-    def _join(self, key: Hashable) -> None:
-        """Count one more caller waiting on the fetch of key, or refuse it past the limit."""
-        if self.max_waiters is not None and self._waiters >= self.max_waiters:
+    def _check_room(self) -> None:
+        """Refuse one more caller that would block when `max_blocked` already do."""
+        blocked = len(self._in_flight) + self._waiters
+        if self.max_blocked is not None and blocked >= self.max_blocked:
             raise UpstreamBusy(
                 "Many pages are already waiting on the runs service. Try again in a few seconds.",
                 retry_after=2,
             )
-        self._waiters += 1
-        self._count("coalesced")
 
     def _count(self, result: str) -> None:
         setattr(self.stats, result, getattr(self.stats, result) + 1)

@@ -36,8 +36,9 @@ from viewer.runs.upstream import Endpoint, RunAnswer, RunsApi, runs_api_for
 
 PARSED_RUNS_KEPT = 32
 DEFINITION_SHARE = 4  # redacted definitions may take a quarter of the answer cache's bound
-# Requests that may wait on calls already in flight, per call the bulkhead allows.
-WAITERS_PER_CALL = 4
+# One request thread in this many (at least one) never waits on the upstream: it stays free
+# for health checks, static files and cached pages however slow the upstream is.
+RESERVED_THREAD_SHARE = 8
 
 
 @dataclass(frozen=True)
@@ -191,6 +192,12 @@ class RunsService:
         return self.final_ttl if run_status(data).final else self.live_ttl
 
 
+def blocking_threads(threads: int) -> int:
+    """Of `threads` request threads, how many may wait on the upstream at once (fetching, or
+    waiting for a fetch in flight here or in another instance)."""
+    return max(1, threads - max(1, threads // RESERVED_THREAD_SHARE))
+
+
 def init_app(app: Flask, settings: Settings, endpoint: Endpoint) -> None:
     """Give the app one runs service (one connection pool), closed with the app."""
     api = runs_api_for(settings, endpoint)
@@ -199,7 +206,7 @@ def init_app(app: Flask, settings: Settings, endpoint: Endpoint) -> None:
     local: SingleFlightCache[RunAnswer] = SingleFlightCache(
         settings.cache_max_bytes * 3 // 8,
         stale_seconds=settings.refresh_seconds,
-        max_waiters=WAITERS_PER_CALL * settings.upstream_concurrency,
+        max_blocked=blocking_threads(settings.threads),
         metered=True,
     )
     store = app.extensions.get("redis")
