@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from viewer.runs import redact
 from viewer.runs.redact import (
     REDACTED,
     RULES,
@@ -279,3 +280,12 @@ def test_redaction_never_changes_its_input_and_shares_what_it_keeps() -> None:
     assert redacted["config"] == {"apiKey": REDACTED, "rpcUrl": "https://n.test"}
     assert redacted["run"] is clean  # nothing to hide there: not copied
     assert redact_payload(clean) is clean
+
+
+def test_what_holds_a_secret_is_never_remembered() -> None:
+    hidden = "Qx7Hidden9vK2mP4w"
+    key = f"https://u:{hidden}@h.test/"
+    redact_payload({key: {"note": f"password={hidden}", "plain": "kept"}, "ok": [f"Bot {hidden}"]})
+    remembered = [*redact._clean, *redact._fields]
+    assert "kept" in remembered
+    assert not [text for text in remembered if hidden in text]

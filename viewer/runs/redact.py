@@ -267,13 +267,13 @@ def redact_value(value: Any) -> Any:
     return _copy(value, 1, False)
 
 
-# What was decided about recent field names and short strings (each emptied when full): the
-# same names and many of the same values recur in every step and in every read of a run.
+# What was decided about recent field names and short strings that hold nothing to hide (each
+# emptied when full; what holds a secret is never kept): the same names and many of the same
+# values recur in every step and in every read of a run.
 MEMO_SIZE = 32_768
 SHORT = 160  # strings remembered are shorter than this (so the memos stay a few MB)
-_fields: dict[str, tuple[str | None, int, bool]] = {}  # name: (new name or None, rule, endpoint)
+_fields: dict[str, tuple[None, int, bool]] = {}  # name: (None, rule, endpoint)
 _clean: set[str] = set()  # strings no rule changes
-_changed: dict[str, str] = {}  # strings a rule changes: their redacted text
 SCALARS = frozenset({int, float, bool, type(None)})
 
 
@@ -281,7 +281,6 @@ def forget() -> None:
     """Empty the memos (benchmarks measure a first read with it)."""
     _fields.clear()
     _clean.clear()
-    _changed.clear()
     for cached in (is_secret_key, is_endpoint_key, _hide_rule):
         cached.cache_clear()
 
@@ -352,7 +351,9 @@ def _field(name: Any) -> tuple[str | None, int, bool]:
     if not isinstance(name, str):
         return None, KEEP, False
     shown = redact_text(name)
-    decided = (None if shown == name else shown, _hide_rule(name), is_endpoint_key(name))
+    if shown != name:
+        return shown, _hide_rule(name), is_endpoint_key(name)
+    decided = (None, _hide_rule(name), is_endpoint_key(name))
     if len(_fields) >= MEMO_SIZE:
         _fields.clear()
     _fields[name] = decided
@@ -365,21 +366,14 @@ def _string(text: str, endpoint: bool) -> str:
         return endpoint_only(text)
     if text in _clean:
         return text
-    redacted = _changed.get(text)
-    if redacted is not None:
-        return redacted
     redacted = redact_text(text)
-    if redacted == text:
-        redacted = text
+    if redacted != text:
+        return redacted
     if len(text) < SHORT:
-        if len(_clean) + len(_changed) >= MEMO_SIZE:
+        if len(_clean) >= MEMO_SIZE:
             _clean.clear()
-            _changed.clear()
-        if redacted is text:
-            _clean.add(text)
-        else:
-            _changed[text] = redacted
-    return redacted
+        _clean.add(text)
+    return text
 
 
 def _looks_like_endpoint(text: str) -> bool:
