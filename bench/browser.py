@@ -105,7 +105,11 @@ async (key) => {
   input.dispatchEvent(new InputEvent('input', {data: key, inputType: 'insertText', bubbles: true}));
   input.dispatchEvent(new KeyboardEvent('keyup', {key: key, bubbles: true}));
   const deadline = start + 5000;
-  while (!(out.textContent.trim() && document.querySelector('#graph svg .is-match'))) {
+  const ringed = () => {
+    const rings = document.querySelector('#graph svg .graph-rings');
+    return rings && rings.getAttribute('d');
+  };
+  while (!(out.textContent.trim() && ringed())) {
     if (performance.now() > deadline) return null;
     await new Promise(r => setTimeout(r, 0));
   }
@@ -120,7 +124,8 @@ async () => {
   input.value = '';
   input.dispatchEvent(new InputEvent('input', {inputType: 'deleteContentBackward', bubbles: true}));
   const out = document.querySelector('#graph [data-role="matches"]');
-  while (out.textContent.trim() || document.querySelector('#graph svg .is-match'))
+  const rings = document.querySelector('#graph svg .graph-rings');
+  while (out.textContent.trim() || (rings && rings.getAttribute('d')))
     await new Promise(r => setTimeout(r, 10));
 }
 """

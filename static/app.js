@@ -42,8 +42,10 @@
 
   // ---- selection -------------------------------------------------------------------------
 
-  // Only the step's own boxes and links change: the rest of the diagram is not restyled.
+  // Only the step's own boxes and links change: the rest of the diagram is not restyled
+  // (graph.js draws the selected box over the diagram when told).
   function markSelected(step) {
+    document.dispatchEvent(new CustomEvent('viewer:step-selected', { detail: { step: step } }));
     document.querySelectorAll('.is-selected[data-step-id]').forEach(function (el) {
       if (el.getAttribute('data-step-id') === step) return;
       el.classList.remove('is-selected');

@@ -1,12 +1,14 @@
 // The workflow diagram's behaviour: pan, zoom, fit, find, filter, jump to failures, the list
 // view and live status updates. Steps stay plain links: opening one is app.js's business.
 //
-// Work stays proportional to what changes: the steps are indexed once when a diagram arrives
-// (their place, status and accessible name, read from attributes: no layout reads); every
+// Work stays proportional to what changes: setting up touches no step and reads no layout
+// (the canvas's size comes from a ResizeObserver); the steps are indexed the first time all
+// of them are needed (their place, status and accessible name, read from attributes); every
 // event is handled by one listener for the whole page (the canvas keeps its pointer and wheel
 // listeners); panning and zooming write one CSS transform on the <svg>, once a frame, which
-// the browser composites without painting the diagram again; the list view is rendered by the
-// server and fetched the first time it is asked for.
+// the browser composites without painting the diagram again; Find and Show draw two paths
+// over the diagram instead of restyling its steps; the list view is rendered by the server
+// and fetched the first time it is asked for.
 (function () {
   'use strict';
 
@@ -51,20 +53,24 @@
       canvas: canvas,
       list: root.querySelector('[data-role="list"]'),
       runId: root.getAttribute('data-run-id') || '',
-      width: Number(svg.getAttribute('data-width')) || 1,
-      height: Number(svg.getAttribute('data-height')) || 1,
+      width: Number(svg.getAttribute('width')) || 1,
+      height: Number(svg.getAttribute('height')) || 1,
       boxX: box ? Number(box.getAttribute('x')) || 0 : 0,
       boxY: box ? Number(box.getAttribute('y')) || 0 : 0,
       boxW: box ? Number(box.getAttribute('width')) || 200 : 200,
       boxH: box ? Number(box.getAttribute('height')) || 56 : 56,
+      boxR: box ? Number(box.getAttribute('rx')) || 0 : 0,
       k: 1, x: 0, y: 0,
-      cw: canvas.clientWidth,
-      ch: canvas.clientHeight,
+      cw: 0, // the canvas's size, told by the ResizeObserver (never read here: no forced layout)
+      ch: 0,
       placed: false,
-      steps: [],
-      byId: new Map(),
+      index: null, // built on first use: see steps()
       rows: null,
       query: '',
+      filter: 'all',
+      marks: null, // the paths drawn over the diagram: see marks()
+      selected: '',
+      hovered: null,
       matches: [],
       matchAt: -1,
       failAt: -1,
@@ -72,12 +78,11 @@
       settle: 0,
       scaled: false
     };
-    index(s);
     states.set(root, s);
-    svg.removeAttribute('viewBox'); // from here on one transform on the <svg> decides
-    svg.style.width = s.width + 'px';
-    svg.style.height = s.height + 'px';
+    // graph.css already lays the <svg> out at its own size when scripts run (no viewBox
+    // change here: that would lay out every label again); from here one transform decides.
     canvas.classList.add('is-ready');
+    overlay(s);
     root.querySelector('.graph-toolbar').hidden = false;
     var hint = root.querySelector('[data-role="hint"]');
     if (hint) {
@@ -85,38 +90,60 @@
       hint.textContent = coarse() ? 'Two fingers to move or zoom' : 'Drag to move · ' + zoomKey() + ' + scroll to zoom';
     }
     wireCanvas(s);
-    keepCentre(s);
-    var view = saved(s);
-    if (view.list) showList(s, true);
-    var selected = new URL(window.location.href).searchParams.get('node');
-    if (view.k) {
-      setView(s, view.k, view.x, view.y);
-      s.placed = true;
-    } else if (selected && s.byId.has(selected) && !(s.cw && wholeFits(s))) {
-      s.placed = s.cw > 0;
-      reveal(s, s.byId.get(selected), true);
-    } else {
-      place(s);
-    }
+    if (saved(s).list) showList(s, true);
+    watchSize(s); // its first report places the view
   }
 
-  // One pass over the steps: where each box is, its status and what "Find" searches.
-  function index(s) {
-    s.root.querySelectorAll('svg a.step[data-step-id]').forEach(function (el) {
-      var id = el.getAttribute('data-step-id');
-      var m = TRANSLATE.exec(el.getAttribute('transform') || '');
-      var step = {
-        el: el,
-        id: id,
-        x: (m ? Number(m[1]) : 0) + s.boxX,
-        y: (m ? Number(m[2]) : 0) + s.boxY,
-        status: el.getAttribute('data-status'),
-        key: ((el.getAttribute('aria-label') || '') + '\n' + id).toLowerCase(),
-        hit: false
-      };
-      s.steps.push(step);
-      s.byId.set(id, step);
-    });
+  // The first view, once the canvas's size is known: as it was when the diagram was drawn
+  // again, or on the step in the address, or the whole diagram or its top (place).
+  function start(s) {
+    s.placed = true;
+    var view = saved(s);
+    var selected = new URL(window.location.href).searchParams.get('node');
+    var step = selected && find(s, selected);
+    if (view.k) setView(s, view.k, view.x, view.y);
+    else if (step && !wholeFits(s)) reveal(s, step, true);
+    else place(s);
+    draw(s); // now, not at the next frame: the first frame drawn after set-up shows this view
+    select(s, selected);
+  }
+
+  // One step's place, status and what "Find" searches, read from its attributes.
+  function record(s, el) {
+    var id = el.getAttribute('data-step-id');
+    var m = TRANSLATE.exec(el.getAttribute('transform') || '');
+    return {
+      el: el,
+      id: id,
+      x: (m ? Number(m[1]) : 0) + s.boxX,
+      y: (m ? Number(m[2]) : 0) + s.boxY,
+      status: el.getAttribute('data-status'),
+      key: ((el.getAttribute('aria-label') || '') + '\n' + id).toLowerCase(),
+      hit: false
+    };
+  }
+
+  // Every step, indexed in one pass the first time something needs them all (Find, Show,
+  // live statuses, the off-screen note), never while the page is being set up.
+  function steps(s) {
+    if (!s.index) {
+      var list = [];
+      var byId = new Map();
+      s.svg.querySelectorAll('a.step[data-step-id]').forEach(function (el) {
+        var step = record(s, el);
+        list.push(step);
+        byId.set(step.id, step);
+      });
+      s.index = { list: list, byId: byId };
+    }
+    return s.index.list;
+  }
+
+  // One step by id: from the index when it is built, else read from its element alone.
+  function find(s, id) {
+    if (s.index) return s.index.byId.get(id) || null;
+    var el = s.svg.querySelector('a.step[data-step-id="' + CSS.escape(id) + '"]');
+    return el ? record(s, el) : null;
   }
 
   function coarse() {
@@ -151,7 +178,9 @@
 
   function draw(s) {
     s.frame = 0;
-    s.svg.style.transform = 'translate(' + s.x.toFixed(1) + 'px,' + s.y.toFixed(1) + 'px) scale(' + s.k.toFixed(4) + ')';
+    var transform = 'translate(' + s.x.toFixed(1) + 'px,' + s.y.toFixed(1) + 'px) scale(' + s.k.toFixed(4) + ')';
+    s.svg.style.transform = transform;
+    s.marks.svg.style.transform = transform;
   }
 
   // Once the view rests: draw the diagram again at its new scale (a composited layer keeps
@@ -160,23 +189,28 @@
     if (s.scaled) {
       s.scaled = false;
       s.svg.classList.add('is-redrawn');
+      s.marks.svg.classList.add('is-redrawn');
       window.requestAnimationFrame(function () {
-        window.requestAnimationFrame(function () { s.svg.classList.remove('is-redrawn'); });
+        window.requestAnimationFrame(function () {
+          s.svg.classList.remove('is-redrawn');
+          s.marks.svg.classList.remove('is-redrawn');
+        });
       });
     }
     var out = s.root.querySelector('[data-role="offscreen"]');
-    if (!out || !s.steps.length) return;
+    var all = steps(s);
+    if (!out || !all.length) return;
     var off = 0;
     var right = s.cw / s.k;
     var bottom = s.ch / s.k;
     var left = -s.x / s.k;
     var top = -s.y / s.k;
-    s.steps.forEach(function (step) {
+    all.forEach(function (step) {
       if (step.x + s.boxW < left || step.y + s.boxH < top || step.x > left + right || step.y > top + bottom) off += 1;
     });
-    var text = off === 0 ? '' : off === s.steps.length
+    var text = off === 0 ? '' : off === all.length
       ? 'No step is on screen: use Reset or Fit to screen.'
-      : off + ' of ' + s.steps.length + ' steps are off screen: drag to see them, or zoom out.';
+      : off + ' of ' + all.length + ' steps are off screen: drag to see them, or zoom out.';
     if (out.textContent !== text) out.textContent = text;
     out.hidden = text === '';
   }
@@ -228,11 +262,9 @@
   // readable scale, centred on the trigger.
   function place(s) {
     if (!s.cw) return; // hidden (list view): placed when the diagram is shown
-    s.placed = true;
     if (wholeFits(s)) return fit(s);
-    var trigger = s.root.querySelector('svg a.step.root');
-    var step = (trigger && s.byId.get(trigger.getAttribute('data-step-id'))) || s.steps[0];
-    var at = step || { x: s.width / 2, y: 0 };
+    var first = s.svg.querySelector('a.step.root') || s.svg.querySelector('a.step[data-step-id]');
+    var at = first ? record(s, first) : { x: s.width / 2, y: 0 };
     setView(s, READABLE, s.cw / 2 - (at.x + s.boxW / 2) * READABLE, 32 - at.y * READABLE);
   }
 
@@ -262,20 +294,18 @@
     fitBox(s, x0, y0, x1, y1, steps[0]);
   }
 
-  // When the canvas changes size (a side panel opens, the window narrows), what was in its
-  // middle stays in its middle. Its size is kept here, so nothing else reads layout.
-  function keepCentre(s) {
-    if (!window.ResizeObserver) return;
+  // The canvas's size comes from a ResizeObserver, which reports after layout: nothing here
+  // reads layout. Its first report places the view; later ones (a side panel opens, the
+  // window narrows) keep what was in the middle of the canvas in its middle.
+  function watchSize(s) {
     new ResizeObserver(function (entries) {
       var box = entries[entries.length - 1].contentRect;
-      var w = s.canvas.clientWidth;
-      var h = s.canvas.clientHeight;
-      if (!box.width && !w) return;
-      var dw = w - s.cw;
-      var dh = h - s.ch;
-      s.cw = w;
-      s.ch = h;
-      if (!s.placed) return place(s);
+      var dw = box.width - s.cw;
+      var dh = box.height - s.ch;
+      s.cw = box.width;
+      s.ch = box.height;
+      if (!s.cw) return; // hidden (list view)
+      if (!s.placed) return start(s);
       if (dw || dh) setView(s, s.k, s.x + dw / 2, s.y + dh / 2);
     }).observe(s.canvas);
   }
@@ -323,6 +353,11 @@
     }
     canvas.addEventListener('pointerup', end);
     canvas.addEventListener('pointercancel', end);
+    // The step under the pointer is outlined over the diagram (a CSS :hover would repaint it all).
+    canvas.addEventListener('pointerover', function (event) {
+      hover(s, drag && drag.moved ? null : event.target.closest('a.step, a.cluster'));
+    });
+    canvas.addEventListener('pointerleave', function () { hover(s, null); });
     // The wheel scrolls the page; Ctrl/⌘ + wheel (and a touchpad's pinch) zooms the diagram.
     canvas.addEventListener('wheel', function (event) {
       if (!(event.ctrlKey || event.metaKey)) {
@@ -389,8 +424,7 @@
     if (!event.target.matches('.graph [data-role="find"]')) return;
     var s = stateOf(event.target);
     if (!s) return;
-    window.cancelAnimationFrame(s.searchFrame);
-    s.searchFrame = window.requestAnimationFrame(function () { search(s, event.target.value); });
+    search(s, event.target.value);
   });
 
   document.addEventListener('change', function (event) {
@@ -427,7 +461,7 @@
   document.addEventListener('focusin', function (event) {
     var s = stateOf(event.target);
     var el = s && s.svg.contains(event.target) && event.target.closest('a.step');
-    var step = el && s.byId.get(el.getAttribute('data-step-id'));
+    var step = el && find(s, el.getAttribute('data-step-id'));
     if (step) reveal(s, step, false);
   });
 
@@ -438,7 +472,7 @@
     var source = detail.source;
     document.querySelectorAll('.graph').forEach(function (root) {
       var s = states.get(root);
-      var step = s && s.byId.get(detail.step);
+      var step = s && s.placed && find(s, detail.step);
       if (!step || s.canvas.hidden || (source && s.canvas.contains(source))) return;
       reveal(s, step, true);
       if (source && window.innerWidth > 900) {
@@ -448,6 +482,15 @@
           (s.root.closest('section') || s.root).scrollIntoView({ block: 'start', behavior: smooth ? 'smooth' : 'auto' });
         }
       }
+    });
+  });
+
+  // The step whose panel is open (app.js marks it, and says so).
+  document.addEventListener('viewer:step-selected', function (event) {
+    var id = (event.detail && event.detail.step) || '';
+    document.querySelectorAll('.graph').forEach(function (root) {
+      var s = states.get(root);
+      if (s && s.placed) select(s, id);
     });
   });
 
@@ -464,7 +507,7 @@
 
   // Each press goes to the next failed step (and opens it), in the diagram's order.
   function nextFailure(s, button) {
-    var failed = s.steps.filter(function (step) { return step.status === 'failure'; });
+    var failed = steps(s).filter(function (step) { return step.status === 'failure'; });
     if (!failed.length) return;
     s.failAt = (s.failAt + 1) % failed.length;
     var step = failed[s.failAt];
@@ -483,10 +526,12 @@
   }
 
   function filter(s, value) {
-    s.root.setAttribute('data-filter', value);
-    var wanted = FILTERS[value];
+    s.filter = FILTERS[value] ? value : 'all';
+    s.list.setAttribute('data-filter', s.filter);
+    mark(s);
+    var wanted = FILTERS[s.filter];
     if (!wanted || !s.list.hidden) return;
-    showSteps(s, s.steps.filter(function (step) { return wanted.indexOf(step.status) >= 0; }));
+    showSteps(s, steps(s).filter(function (step) { return wanted.indexOf(step.status) >= 0; }));
   }
 
   // ---- list view: rendered by the server, fetched when first shown -----------------------------
@@ -500,7 +545,6 @@
     button.setAttribute('aria-pressed', String(list));
     s.root.querySelectorAll('.graph-zoom button').forEach(function (b) { b.disabled = list; });
     saved(s).list = list;
-    if (!list && !s.placed) place(s);
   }
 
   function loadList(s) {
@@ -549,27 +593,96 @@
     th.setAttribute('aria-sort', descending ? 'descending' : 'ascending');
   }
 
-  // ---- find: over the index, touching only the steps whose match changed ------------------------
+  // ---- find and show: two paths over the diagram, whatever the number of steps ----------------
 
+  // What Find and Show leave out is dimmed by one veil with a hole over each step they keep, and
+  // each match of Find is ringed by one path: a keystroke rewrites two attributes and restyles
+  // no step, so its cost does not grow with the diagram's size in the browser's style, layout
+  // or paint work (only the loop over the index below does).
   function search(s, text) {
     var query = text.trim().toLowerCase();
-    if (query === s.query && s.matches.length) return;
+    if (query === s.query) return;
+    // A longer query can only match fewer steps: look again only at the last matches.
+    var pool = s.query !== '' && query.indexOf(s.query) === 0 ? s.matches : steps(s);
     s.query = query;
-    s.matches = [];
     s.matchAt = -1;
-    s.root.classList.toggle('has-query', query !== '');
-    s.steps.forEach(function (step) {
-      var hit = query !== '' && step.key.indexOf(query) >= 0;
-      if (hit !== step.hit) {
-        step.hit = hit;
-        step.el.classList.toggle('is-match', hit);
-      }
-      if (hit) s.matches.push(step);
+    s.matches = pool.filter(function (step) {
+      step.hit = query !== '' && step.key.indexOf(query) >= 0;
+      return step.hit;
     });
+    mark(s);
+    s.list.classList.toggle('has-query', query !== '');
     if (s.rows) matchRows(s);
     var n = s.matches.length;
     var out = s.root.querySelector('[data-role="matches"]');
     out.textContent = query === '' ? '' : n === 0 ? 'No matches' : n === 1 ? '1 match' : n + ' matches';
+  }
+
+  function mark(s) {
+    var wanted = FILTERS[s.filter];
+    var holes = [];
+    var rings = [];
+    if (s.query !== '' || wanted) {
+      holes.push('M-50 -50H' + (s.width + 50) + 'V' + (s.height + 50) + 'H-50Z');
+      steps(s).forEach(function (step) {
+        if (wanted && wanted.indexOf(step.status) < 0) return;
+        if (s.query !== '' && !step.hit) return;
+        holes.push('M' + step.x + ' ' + step.y + 'h' + s.boxW + 'v' + s.boxH + 'h' + -s.boxW + 'Z');
+        if (s.query !== '') rings.push(outline(s, step, 4));
+      });
+    }
+    s.marks.veil.setAttribute('d', holes.join(''));
+    s.marks.rings.setAttribute('d', rings.join(''));
+  }
+
+  // ---- marks: what changes on the diagram is drawn over it ------------------------------------
+
+  // The veil of Find and Show, the rings of the matches, the selected step and the step under
+  // the pointer are paths in a second, small <svg> laid over the diagram (with the same
+  // transform). Changing them repaints only that <svg>: the diagram's own thousands of
+  // elements are painted once, not again on each keystroke, click or hover.
+  function overlay(s) {
+    var ns = 'http://www.w3.org/2000/svg';
+    var svg = document.createElementNS(ns, 'svg');
+    svg.setAttribute('class', 'graph-marks');
+    svg.setAttribute('aria-hidden', 'true');
+    svg.setAttribute('width', String(s.width));
+    svg.setAttribute('height', String(s.height));
+    s.marks = { svg: svg };
+    ['veil', 'selected', 'rings', 'hover'].forEach(function (name) {
+      var path = document.createElementNS(ns, 'path');
+      path.setAttribute('class', 'graph-' + name);
+      svg.appendChild(path);
+      s.marks[name] = path;
+    });
+    s.svg.after(svg);
+  }
+
+  // A step's box as a path, `out` px outside its edge, with the box's rounded corners.
+  function outline(s, step, out) {
+    var x = step.x - out;
+    var y = step.y - out;
+    var r = s.boxR + out;
+    var w = s.boxW + 2 * out - 2 * r;
+    var h = s.boxH + 2 * out - 2 * r;
+    var arc = 'a' + r + ' ' + r + ' 0 0 1 ';
+    return 'M' + (x + r) + ' ' + y + 'h' + w + arc + r + ' ' + r + 'v' + h + arc + -r + ' ' + r +
+      'h' + -w + arc + -r + ' ' + -r + 'v' + -h + arc + r + ' ' + -r + 'Z';
+  }
+
+  function select(s, id) {
+    if (id === s.selected) return;
+    s.selected = id || '';
+    var step = s.selected && find(s, s.selected);
+    s.marks.selected.setAttribute('d', step ? outline(s, step, 0) : '');
+  }
+
+  function hover(s, el) {
+    if (el === s.hovered) return;
+    s.hovered = el;
+    var step = el && record(s, el);
+    s.marks.hover.setAttribute('d', step ? outline(s, step, 0) : '');
+    s.marks.hover.setAttribute('data-status', step ? step.status : '');
   }
 
   function matchRows(s) {
@@ -593,8 +706,10 @@
 
   function update(s, statuses) {
     var legend = s.root.querySelector('.graph-legend');
+    var all = steps(s);
+    var changed = false;
     Object.keys(statuses).forEach(function (id) {
-      var step = s.byId.get(id);
+      var step = s.index.byId.get(id);
       var entry = statuses[id] || {};
       if (!step) return;
       var order = statusOrder(s.root);
@@ -612,6 +727,8 @@
         if (/^#(st|b|r)-/.test(href)) use.setAttribute('href', href.replace(/-[a-z_]+$/, '-' + status));
       });
       el.setAttribute('aria-label', label.slice(0, cut) + text);
+      step.key = (label.slice(0, cut) + text + '\n' + id).toLowerCase();
+      changed = true;
       var row = s.rows && s.rows.get(id);
       if (row) {
         row.setAttribute('data-status', status);
@@ -625,7 +742,14 @@
       }
     });
     var jumpButton = s.root.querySelector('[data-action="jump"]');
-    jumpButton.disabled = !s.steps.some(function (step) { return step.status === 'failure'; });
+    jumpButton.disabled = !all.some(function (step) { return step.status === 'failure'; });
+    if (changed && s.query !== '') {
+      var query = s.query; // statuses are searched too: match again
+      s.query = '';
+      search(s, query);
+    } else if (changed) {
+      mark(s);
+    }
   }
 
   function count(legend, status, delta) {

@@ -234,6 +234,36 @@ def panel_for(page: Page, step_id: str) -> Any:
     return page.locator(f'#step-panel .step-detail[data-step-id="{step_id}"]')
 
 
+# For every step of the diagram: whether graph.js's marks, paths drawn over the diagram in
+# the same coordinates, ring it as a match of Find, outline it as the selected step or the
+# one under the pointer, or veil it as left out by Find or Show.
+_MARKED = """els => els.map(el => {
+  const marks = el.closest('.graph').querySelector('.graph-marks');
+  const path = name => marks && marks.querySelector('.graph-' + name);
+  const box = el.querySelector('use').getBBox();
+  const m = el.transform.baseVal.consolidate();
+  const at = (x, y) => {
+    const p = new DOMPoint(x, y).matrixTransform(m ? m.matrix : new DOMMatrix());
+    return {x: p.x, y: p.y};
+  };
+  const top = at(box.x + box.width / 2, box.y);
+  const ring = at(box.x + box.width / 2, box.y - 4);
+  const middle = at(box.x + box.width / 2, box.y + box.height / 2);
+  return [el.dataset.stepId, {
+    ringed: !!path('rings') && path('rings').isPointInStroke(ring),
+    selected: !!path('selected') && path('selected').isPointInStroke(top),
+    hovered: !!path('hover') && path('hover').isPointInStroke(top),
+    dimmed: !!path('veil') && path('veil').isPointInFill(middle),
+  }];
+})"""
+
+
+def marked_steps(page: Page) -> dict[str, dict[str, bool]]:
+    """Each step's id -> {"ringed": a match of Find, "selected": its panel is open,
+    "hovered": under the pointer, "dimmed": left out by Find or Show}."""
+    return dict(page.locator("#graph a.step[data-step-id]").evaluate_all(_MARKED))
+
+
 def viewer_log_lines(text: str, run_id: str) -> list[str]:
     """The viewer's `upstream GET` log lines for one run."""
     return [line for line in text.splitlines() if f"upstream GET run={run_id} " in line]

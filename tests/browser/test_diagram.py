@@ -17,6 +17,7 @@ from tests.browser.helpers import (
     PHONE,
     ServerProcess,
     Watch,
+    marked_steps,
     open_run,
     panel_for,
     step,
@@ -157,6 +158,25 @@ def test_failed_only_brings_the_failures_into_view(watch: Watch, page: Page) -> 
     assert on_canvas(page, step(page, BIG_FAILURES[0])), "the first failure should be in view"
     readable = width_on_screen(step(page, BIG_FAILURES[0]))
     assert readable >= 0.55 * float(step(page, "root").evaluate("a => a.getBBox().width"))
+    marked = marked_steps(page)
+    assert sorted(i for i, m in marked.items() if not m["dimmed"]) == sorted(BIG_FAILURES)
+    assert not any(m["ringed"] for m in marked.values()), "only Find rings steps"
+
+    page.locator("select[data-role=filter]").select_option("all")
+    assert not any(m["dimmed"] for m in marked_steps(page).values())
+
+
+def test_the_step_under_the_pointer_is_outlined(watch: Watch, page: Page) -> None:
+    """The mouse over a step outlines it; off the steps, nothing is outlined."""
+    open_big(page)
+    step(page, "root").hover()
+    assert [i for i, m in marked_steps(page).items() if m["hovered"]] == ["root"]
+    box = page.locator("#graph .graph-canvas").bounding_box()
+    assert box is not None
+    page.mouse.move(box["x"] + 3, box["y"] + box["height"] - 3)  # the canvas's empty corner
+    assert not any(m["hovered"] for m in marked_steps(page).values())
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] - 40)  # off the canvas
+    assert not any(m["hovered"] for m in marked_steps(page).values())
 
 
 def test_fit_to_screen_stays_readable_and_says_what_is_off_screen(watch: Watch, page: Page) -> None:

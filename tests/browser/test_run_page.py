@@ -10,6 +10,7 @@ from playwright.sync_api import Page, expect
 from tests.browser.helpers import (
     ServerProcess,
     Watch,
+    marked_steps,
     open_run,
     panel_for,
     step,
@@ -145,6 +146,8 @@ def test_jump_to_failure_opens_the_failed_step(watch: Watch, page: Page) -> None
     expect(panel_for(page, failed_id)).to_be_visible()
     expect(page).to_have_url(re.compile(rf"\?node={failed_id}$"))
     expect(step(page, failed_id)).to_have_class(re.compile(r"\bis-selected\b"))
+    selected = [i for i, m in marked_steps(page).items() if m["selected"]]
+    assert selected == [failed_id], "the selected step is outlined over the diagram"
 
 
 def test_keyboard_only_opens_and_closes_a_panel(watch: Watch, page: Page) -> None:
@@ -165,11 +168,12 @@ def test_keyboard_only_opens_and_closes_a_panel(watch: Watch, page: Page) -> Non
     page.keyboard.press("Escape")
     expect(page.locator("#step-panel")).to_be_hidden()
     expect(page).to_have_url(re.compile(rf"/runs/{SIMULATION_RUN}$"))
+    assert not any(m["selected"] for m in marked_steps(page).values())
     assert page.evaluate("document.activeElement.getAttribute('data-step-id')") == step_id
 
 
 def test_search_highlights_matching_steps(watch: Watch, page: Page) -> None:
-    """Typing in "Find a step" marks the steps whose name matches with `is-match`."""
+    """Typing in "Find a step" rings the steps whose name matches and dims the others."""
     open_run(page, "", SUCCESS_RUN)
     names = page.locator("#graph a.step[data-step-id]").evaluate_all(
         "els => els.map(el => [el.dataset.stepId, el.getAttribute('aria-label')])"
@@ -179,15 +183,22 @@ def test_search_highlights_matching_steps(watch: Watch, page: Page) -> None:
 
     find = page.get_by_label("Find a step")
     expect(find).to_be_visible(timeout=5_000)
-    find.fill("USDC")
-    matches = page.locator("#graph a.step.is-match")
-    expect(matches).to_have_count(len(expected))
-    found = sorted(matches.evaluate_all("els => els.map(el => el.dataset.stepId)"))
-    assert found == expected
-    expect(page.locator('[data-role="matches"]')).to_contain_text(str(len(expected)))
+    find.fill("US")
+    find.fill("USDC")  # narrowing a query looks again at the last matches only
+    expect(page.locator('[data-role="matches"]')).to_have_text("5 matches")
+    marked = marked_steps(page)
+    assert sorted(i for i, m in marked.items() if m["ringed"]) == expected
+    assert sorted(i for i, m in marked.items() if not m["dimmed"]) == expected
+
+    find.fill("USD")  # wider again
+    expect(page.locator('[data-role="matches"]')).to_contain_text("matches")
+    assert sorted(i for i, m in marked_steps(page).items() if m["ringed"]) == sorted(
+        step_id for step_id, name in names if "usd" in name.lower()
+    )
 
     find.fill("")
-    expect(page.locator("#graph a.step.is-match")).to_have_count(0)
+    expect(page.locator('[data-role="matches"]')).to_have_text("")
+    assert not any(m["ringed"] or m["dimmed"] for m in marked_steps(page).values())
 
 
 def test_times_name_their_zone_and_show_the_readers_own_on_hover(watch: Watch, page: Page) -> None:
