@@ -9,16 +9,15 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import importlib.util
 import statistics
 import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from types import ModuleType
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.checkout import module_of
 from viewer.runs import jsonparse
 
 MB = 1_000_000
@@ -54,23 +53,13 @@ def median_seconds(work: Callable[[], object], repeats: int) -> float:
     return statistics.median(times)
 
 
-def module_from(checkout: Path) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(
-        "jsonparse_before", checkout / "viewer" / "runs" / "jsonparse.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--before", type=Path, help="a checkout whose parser is compared")
     parser.add_argument("--sizes", default="1,16", help="body sizes: 1 = 1 MB, 16 = 16 MiB")
     args = parser.parse_args()
     sizes = [MB if size == "1" else int(size) * MiB for size in args.sizes.split(",")]
-    before = module_from(args.before) if args.before else None
+    before = module_of(args.before, "jsonparse") if args.before else None
     print("parse_json on deep bodies (median CPU ms: of 5 at 1 MB, of 3 above)")
     for size in sizes:
         for name, make in BODIES.items():

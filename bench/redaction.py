@@ -8,7 +8,6 @@ Run: `python bench/redaction.py [--before DIR]`; with --before, the redaction of
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import statistics
 import sys
@@ -19,6 +18,7 @@ from types import ModuleType
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.checkout import module_of
 from viewer.demo.generate import generate_workflow_run
 from viewer.runs import redact
 
@@ -35,17 +35,6 @@ def median_seconds(work: Callable[[], object], before: Callable[[], object]) -> 
         work()
         times.append(time.process_time() - started)
     return statistics.median(times)
-
-
-def module_from(checkout: Path) -> ModuleType:
-    """viewer/runs/redact.py of another checkout, loaded under its own name."""
-    spec = importlib.util.spec_from_file_location(
-        "redact_before", checkout / "viewer" / "runs" / "redact.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def forget(module: ModuleType) -> Callable[[], None]:
@@ -68,7 +57,7 @@ def main() -> None:
     args = parser.parse_args()
     modules = {"after": redact}
     if args.before:
-        modules = {"before": module_from(args.before), **modules}
+        modules = {"before": module_of(args.before, "redact"), **modules}
     print("redact_payload on generated runs (median CPU ms of 7)")
     for steps in SIZES:
         run = generate_workflow_run(steps)
