@@ -155,17 +155,17 @@
   document.addEventListener('DOMContentLoaded', function () { localTimes(document); });
 
   // ---- a note that appears or goes away above the diagram does not move it on screen ---------
-  // The live refresh adds and removes "What this run is waiting for" and the header may grow a
-  // line. While the diagram is in view, the page scrolls by what the content above it grew;
-  // while the run moves, the place of a note that went away is kept (and says so) until the
-  // run is over, as the page cannot scroll above its top. Where the browser's own scroll
-  // anchoring already kept the diagram in place, nothing more moves.
+  // While the run moves, "What this run is waiting for" has a place of its own at least one
+  // note high (app.css, .live-slot), so one note coming and going changes nothing below it.
+  // A larger one (several waits) keeps its height until the run is over, and when the header
+  // or the story above grows while the diagram is in view, the page scrolls by as much.
+  // Watching starts once the streamed page has loaded: only the live refresh's changes count.
 
   function keepDiagramInPlace() {
     var graph = document.getElementById('graph');
     var notes = document.getElementById('failure-summary');
     var header = document.querySelector('.run-header-card');
-    if (!graph || !notes || !header || !window.ResizeObserver) return;
+    if (!graph || !notes || !header || !notes.classList.contains('live-slot') || !window.ResizeObserver) return;
     var top = graph.getBoundingClientRect().top;
     var kept = 0;
     var remember = function () { top = graph.getBoundingClientRect().top; };
@@ -173,17 +173,9 @@
     window.addEventListener('resize', remember);
     var observer = new ResizeObserver(function () {
       var live = document.querySelector('#live:not(.done)') !== null;
-      var height = notes.offsetHeight;
-      if (live && height < kept) {
-        notes.style.minHeight = kept + 'px';
-        notes.classList.add('is-holding');
-        return; // observed again once the kept height applies
-      }
-      if (!live && kept) {
-        notes.style.minHeight = '';
-        notes.classList.remove('is-holding');
-      }
-      kept = live ? Math.max(kept, height) : 0;
+      kept = live ? Math.max(kept, notes.offsetHeight) : 0;
+      var hold = kept ? kept + 'px' : '';
+      if (notes.style.minHeight !== hold) notes.style.minHeight = hold;
       var rect = graph.getBoundingClientRect();
       var moved = rect.top - top;
       if (moved && rect.bottom > 0 && rect.top < window.innerHeight) window.scrollBy(0, moved);
@@ -195,7 +187,7 @@
     if (story) observer.observe(story);
   }
 
-  document.addEventListener('DOMContentLoaded', keepDiagramInPlace);
+  window.addEventListener('load', keepDiagramInPlace);
 
   // ---- htmx swaps ----------------------------------------------------------------------
 
@@ -205,10 +197,29 @@
     if (aside && target === aside) aside.hidden = aside.children.length === 0;
     if (target && target.id === 'live') {
       var live = document.getElementById('live');
-      if (live) publishStatuses(live);
+      if (live) {
+        publishStatuses(live);
+        announce(live.getAttribute('data-news'));
+      }
     }
     localTimes(document);
     markSelected(currentStep());
+  });
+
+  // Screen readers hear what changed (a step started, waits, the run ended), not every poll:
+  // #live-news is written only when the news differs from the last (the first is the page's).
+  var lastNews = null;
+
+  function announce(news) {
+    var region = document.getElementById('live-news');
+    if (!region || !news || news === lastNews) return;
+    if (lastNews !== null) region.textContent = news;
+    lastNews = news;
+  }
+
+  document.addEventListener('DOMContentLoaded', function () {
+    var live = document.getElementById('live');
+    if (live) announce(live.getAttribute('data-news'));
   });
 
   function publishStatuses(live) {
@@ -219,6 +230,7 @@
       statuses[item.getAttribute('data-step-id')] = {
         status: item.getAttribute('data-status'),
         text: item.getAttribute('data-text'),
+        warned: item.hasAttribute('data-warned'),
       };
     });
     document.dispatchEvent(new CustomEvent('viewer:statuses', { detail: { statuses: statuses } }));
@@ -247,6 +259,7 @@
       var since = updated ? new Date(updated).toLocaleTimeString([], { timeZoneName: 'short' }) : 'the last update';
       var text = el.querySelector('.live-text');
       if (text) text.textContent = 'Stale since ' + since + ' · retrying in ' + wait + ' s';
+      if (failures === 1) announce('Live updates stopped: the runs service did not answer. Retrying.');
     }
     window.setTimeout(function () {
       if (el.isConnected) htmx.trigger(el, 'viewer:retry');

@@ -23,6 +23,8 @@
   var SETTLE_MS = 250; // after the view last changed: redraw crisply, say what is off screen
   var HINT_MS = 1800;
   var SEP = ' — '; // between name, type and status in a step's aria-label
+  var WARNED = SEP + 'with a warning in its logs'; // ends a warned step's aria-label (_graph.html)
+  var SVG = 'http://www.w3.org/2000/svg';
   var FILTERS = {
     failed: ['failure'],
     active: ['running', 'waiting'],
@@ -715,19 +717,23 @@
       var order = statusOrder(s.root);
       var status = order.indexOf(entry.status) >= 0 ? entry.status : 'unknown';
       var el = step.el;
+      var warned = entry.warned === true;
       var label = el.getAttribute('aria-label') || '';
+      if (label.slice(-WARNED.length) === WARNED) label = label.slice(0, -WARNED.length);
       var cut = label.lastIndexOf(SEP) + SEP.length;
       var text = typeof entry.text === 'string' && entry.text ? entry.text : label.slice(cut);
+      if (warned !== el.classList.contains('warned')) markWarned(s, el, warned);
+      var named = label.slice(0, cut) + text + (warned ? WARNED : '');
+      if (named !== el.getAttribute('aria-label')) el.setAttribute('aria-label', named);
       if (status === step.status && label.slice(cut) === text) return;
       var before = step.status;
       step.status = status;
       el.setAttribute('data-status', status);
-      el.querySelectorAll('use').forEach(function (use) {
+      el.querySelectorAll('use:not(.warn-mark use)').forEach(function (use) {
         var href = use.getAttribute('href') || '';
         if (/^#(st|b|r)-/.test(href)) use.setAttribute('href', href.replace(/-[a-z_]+$/, '-' + status));
       });
-      el.setAttribute('aria-label', label.slice(0, cut) + text);
-      step.key = (label.slice(0, cut) + text + '\n' + id).toLowerCase();
+      step.key = (named + '\n' + id).toLowerCase();
       changed = true;
       var row = s.rows && s.rows.get(id);
       if (row) {
@@ -750,6 +756,29 @@
     } else if (changed) {
       mark(s);
     }
+  }
+
+  // A step that succeeded with a warning in its logs gets the mark _graph.html draws beside
+  // its box (or loses it): the live refresh says which steps have one now.
+  function markWarned(s, el, warned) {
+    el.classList.toggle('warned', warned);
+    var mark = el.querySelector('.warn-mark');
+    if (mark) mark.remove();
+    if (!warned) return;
+    var x = s.boxX + s.boxW;
+    var y = s.boxY;
+    mark = document.createElementNS(SVG, 'g');
+    mark.setAttribute('class', 'warn-mark');
+    var title = document.createElementNS(SVG, 'title');
+    title.textContent = 'Succeeded with a warning in its logs';
+    var circle = document.createElementNS(SVG, 'circle');
+    [['cx', x], ['cy', y], ['r', 11]].forEach(function (a) { circle.setAttribute(a[0], String(a[1])); });
+    var icon = document.createElementNS(SVG, 'use');
+    [['href', '#st-warned'], ['x', x - 8], ['y', y - 8], ['width', 16], ['height', 16]].forEach(function (a) {
+      icon.setAttribute(a[0], String(a[1]));
+    });
+    mark.append(title, circle, icon);
+    el.insertBefore(mark, el.querySelector('use[href="#tag"]'));
   }
 
   function count(legend, status, delta) {

@@ -5,6 +5,9 @@ from __future__ import annotations
 import re
 import socket
 import sys
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -13,6 +16,8 @@ from urllib.parse import urlsplit
 from playwright.sync_api import BrowserContext, ConsoleMessage, Dialog, Page, Request, expect
 
 from tests.support.processes import ServerProcess, launch
+from tests.support.servers import serve_wsgi
+from viewer.demo.api import create_demo_api
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts"
@@ -96,6 +101,37 @@ def start_viewer(upstream: ServerProcess | str | None, name: str = "viewer") -> 
         env["RUNS_API_URL"] = upstream if isinstance(upstream, str) else upstream.url
         env["RUNS_API_TOKEN"] = DEMO_TOKEN
     return start_server(name, ["-m", "viewer"], port, env=env, ready_path="/")
+
+
+class Clock:
+    """A clock the test moves: the demo API's running run advances only when told."""
+
+    def __init__(self) -> None:
+        self.started = self.now = time.time()
+
+    def __call__(self) -> float:
+        return self.now
+
+    def at(self, seconds: float) -> None:
+        """Move to `seconds` after the clock was made (when the demo's run started)."""
+        self.now = self.started + seconds
+
+
+@contextmanager
+def clock_driven_viewer(
+    clock: Clock, running_seconds: float, extra_runs: Mapping[str, dict] | None = None
+) -> Iterator[ServerProcess]:
+    """The demo runs API in this process on loopback, its running run moved by `clock`, and
+    a viewer process reading it; both stop when the block ends."""
+    api = create_demo_api(
+        DEMO_TOKEN, clock=clock, running_seconds=running_seconds, extra_runs=extra_runs
+    )
+    with serve_wsgi(api) as upstream:
+        viewer = start_viewer(upstream, name="clock-driven-viewer")
+        try:
+            yield viewer
+        finally:
+            viewer.stop()
 
 
 # ---- what a page did -------------------------------------------------------------------------

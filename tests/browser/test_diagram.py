@@ -254,11 +254,6 @@ SAMPLE = """() => {
 }"""
 
 
-@pytest.mark.xfail(
-    reason="known regression since the streamed page took the timeline view: the waiting note "
-    "still moves the diagram by its height (issue 15, reported open)",
-    strict=False,
-)
 def test_a_note_that_comes_and_goes_above_does_not_move_the_diagram(
     watch: Watch,
     page: Page,

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import copy
 import re
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.helpers import Watch, open_run, panel_for, step
+from tests.browser.helpers import Clock, Watch, clock_driven_viewer, open_run, panel_for, step
+from viewer.demo.api import LIVE_RUN_ID, load_demo_runs
+from viewer.demo.clock import SCHEDULE_KEY
 
 pytestmark = pytest.mark.browser
 
@@ -38,3 +41,42 @@ def test_a_run_without_warnings_lists_none(watch: Watch, page: Page) -> None:
     open_run(page, "", "run_7f3a2c9e41")
     expect(page.locator("#graph a.step.warned")).to_have_count(0)
     expect(page.locator("#failure-summary .warned-list")).to_have_count(0)
+
+
+LIVE_WARNING = "warning: ARB weight 40.1 % is close to the 45 % limit"
+
+
+def test_a_live_refresh_adds_and_removes_the_warning_mark(watch: Watch, page: Page) -> None:
+    """On a running run, the refresh marks a step that now reports success with a warning
+    (on the diagram and in the summary) and takes the mark away once its entry has none.
+    The upstream is the demo API on loopback, its clock moved by the test: the "check" step
+    reports a warning while it is in progress, and its final entry has none."""
+    template = copy.deepcopy(load_demo_runs()[LIVE_RUN_ID])
+    for item in template[SCHEDULE_KEY]:
+        if item["node"] == "check":  # from 11 s to 14 s of the run's 100 s
+            item["active"] = {"status": "success", "logs": [LIVE_WARNING]}
+    clock = Clock()
+    with clock_driven_viewer(clock, 100, {LIVE_RUN_ID: template}) as viewer:
+        watch.allow_origin(viewer.url)
+        clock.at(5)
+        open_run(page, viewer.url, LIVE_RUN_ID)
+        check = step(page, "check")
+        summary = page.locator("#failure-summary .warned-list")
+        expect(check.locator(".warn-mark")).to_have_count(0)
+        expect(summary).to_have_count(0)
+
+        clock.at(12)
+        expect(check.locator(".warn-mark")).to_have_count(1)
+        expect(check).to_have_class(re.compile(r"\bwarned\b"))
+        expect(check).to_have_attribute(
+            "aria-label", re.compile(r"— Succeeded — with a warning in its logs$")
+        )
+        expect(check.locator(".warn-mark use")).to_have_attribute("href", "#st-warned")
+        expect(summary).to_contain_text(LIVE_WARNING)
+
+        clock.at(20)
+        expect(check.locator(".warn-mark")).to_have_count(0)
+        expect(check).not_to_have_class(re.compile(r"\bwarned\b"))
+        expect(check).to_have_attribute("aria-label", re.compile(r"— Succeeded$"))
+        expect(summary).to_have_count(0)
+        page.goto("about:blank")  # stop polling before the servers stop
