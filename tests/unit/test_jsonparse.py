@@ -99,7 +99,7 @@ def visible(value: Any, limit: int = MAX_DEPTH) -> Any:
     while work:
         parent, slot, item, depth = work.pop()
         if isinstance(item, dict | list) and depth > limit:
-            parent[slot] = depth_note()
+            parent[slot] = depth_note(limit)
         elif isinstance(item, list):
             parent[slot] = copied = [None] * len(item)
             work += [(copied, index, child, depth + 1) for index, child in enumerate(item)]
@@ -308,3 +308,43 @@ def test_the_tree_survives_any_depth_and_says_it_cut() -> None:
     for _ in range(TREE_DEPTH):
         node = node.children[0]
     assert node.too_deep and node.hidden_children == 1
+
+
+json_bits = st.text(alphabet='[]{}",:\\ \n0123456789.-eEtruefalsnNI\x01u', max_size=40) | st.builds(
+    "".join,
+    st.lists(
+        st.sampled_from(
+            ["[", "]", "{", "}", '"a"', '"[\\""', ",", ":", "1", " ", '"k":', "[]", "-", "true"]
+        ),
+        max_size=30,
+    ),
+)
+
+
+@settings(max_examples=1_000, deadline=None)
+@given(json_bits, st.integers(0, 30), st.sampled_from([1, 2, 3, 5, MAX_DEPTH]))
+def test_on_any_text_the_deep_parser_agrees_with_the_standard_one(
+    text: str, around: int, limit: int
+) -> None:
+    """Whatever the text, cut in pieces every `limit` levels: what a person sees of the standard
+    parser's value, or an error naming the same cause at the same place."""
+    text = "[" * around + text + "]" * around
+    try:
+        expected: Any = visible(json.loads(text), limit)
+    except json.JSONDecodeError as error:
+        expected = _where_expected(error.msg, text, error.pos)
+    except ValueError:
+        return  # a number too long: named without a place
+    try:
+        found: Any = visible(parse_deep(text, max_depth=limit), limit)
+    except NotJson as error:
+        found = str(error)
+    assert found == expected
+
+
+def _where_expected(message: str, text: str, pos: int) -> str:
+    if pos >= len(text):
+        return "JSON that ends before it is complete"
+    line = text.count("\n", 0, pos) + 1
+    column = pos - (text.rfind("\n", 0, pos) + 1) + 1
+    return f"malformed JSON ({message.removesuffix(' at')} at line {line}, column {column})"

@@ -70,25 +70,22 @@ def parse_deep(text: str, *, max_depth: int = MAX_DEPTH) -> Any:
         raise ValueError(f"max_depth must be between 1 and {2 * MAX_DEPTH}")
     pieces = _pieces(text, max_depth)
     errors: list[tuple[int, str]] = []
-    value: Any = None
-    for index, piece in enumerate(pieces):
-        # The top piece stands the note where each deeper piece was; the others only need
-        # checking, so a short value will do.
-        placeholder = json.dumps(depth_note(max_depth)) if index == 0 else "0"
-        parts = _parts(text, piece, placeholder)
+    for piece in pieces:
+        # Each piece is checked with a number where its deeper pieces were: valid wherever a
+        # container is, and invalid where one is (a string would pass for an object's key);
+        # spaced, so that it never joins a number or word before or after it.
+        parts = _parts(text, piece, " 0 ")
         try:
-            parsed = _loads("".join(parts))
+            _loads("".join(parts))
         except json.JSONDecodeError as error:
             errors.append((_origin(parts, piece, error.pos), error.msg))
-            continue
         except RecursionError:  # a piece is at most max_depth + SHALLOW levels deep
             raise NotJson("JSON nested too deep to read") from None
-        if index == 0:
-            value = parsed
     if errors:
         position, message = min(errors)
         raise NotJson(_where(message, text, position))
-    return value
+    # Then the top piece once more, with the note where each deeper piece was.
+    return _loads("".join(_parts(text, pieces[0], json.dumps(depth_note(max_depth)))))
 
 
 def _loads(text: str) -> Any:
