@@ -157,34 +157,40 @@
   // ---- a note that appears or goes away above the diagram does not move it on screen ---------
   // While the run moves, "What this run is waiting for" has a place of its own at least one
   // note high (app.css, .live-slot), so one note coming and going changes nothing below it.
-  // A larger one (several waits) keeps its height until the run is over, and when the header
-  // or the story above grows while the diagram is in view, the page scrolls by as much.
-  // Watching starts once the streamed page has loaded: only the live refresh's changes count.
+  // The parts above the diagram (the header with the live marker, the story, the notes) keep
+  // the largest height they had until the run is over (or the window changes size): a ticking
+  // time that wraps one more line, then one less, moves nothing twice. When one grows while
+  // the diagram is in view, the page scrolls by as much. Watching starts once the streamed
+  // page has loaded: only the live refresh's changes count.
 
   function keepDiagramInPlace() {
     var graph = document.getElementById('graph');
     var notes = document.getElementById('failure-summary');
     var header = document.querySelector('.run-header-card');
     if (!graph || !notes || !header || !notes.classList.contains('live-slot') || !window.ResizeObserver) return;
+    var parts = [header, document.getElementById('what-happened'), notes].filter(Boolean);
+    var kept = new Map();
     var top = graph.getBoundingClientRect().top;
-    var kept = 0;
     var remember = function () { top = graph.getBoundingClientRect().top; };
+    var hold = function (el, height) {
+      kept.set(el, height);
+      var value = height ? height + 'px' : '';
+      if (el.style.minHeight !== value) el.style.minHeight = value;
+    };
     window.addEventListener('scroll', remember, { passive: true });
-    window.addEventListener('resize', remember);
+    window.addEventListener('resize', function () {
+      parts.forEach(function (el) { hold(el, 0); });
+      remember();
+    });
     var observer = new ResizeObserver(function () {
       var live = document.querySelector('#live:not(.done)') !== null;
-      kept = live ? Math.max(kept, notes.offsetHeight) : 0;
-      var hold = kept ? kept + 'px' : '';
-      if (notes.style.minHeight !== hold) notes.style.minHeight = hold;
+      parts.forEach(function (el) { hold(el, live ? Math.max(kept.get(el) || 0, el.offsetHeight) : 0); });
       var rect = graph.getBoundingClientRect();
       var moved = rect.top - top;
       if (moved && rect.bottom > 0 && rect.top < window.innerHeight) window.scrollBy(0, moved);
       remember();
     });
-    observer.observe(notes);
-    observer.observe(header);
-    var story = document.getElementById('what-happened');
-    if (story) observer.observe(story);
+    parts.forEach(function (el) { observer.observe(el); });
   }
 
   window.addEventListener('load', keepDiagramInPlace);

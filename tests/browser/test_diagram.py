@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable
+from itertools import pairwise
 from typing import Any
 
 import pytest
@@ -15,8 +16,10 @@ from playwright.sync_api import Browser, Locator, Page, expect
 
 from tests.browser.helpers import (
     PHONE,
+    Clock,
     ServerProcess,
     Watch,
+    clock_driven_viewer,
     marked_steps,
     open_run,
     panel_for,
@@ -302,3 +305,48 @@ def test_a_small_run_opens_whole_at_a_readable_size(
         expect(page.locator("#graph [data-role='offscreen']")).to_be_hidden()
     finally:
         context.close()
+
+
+# Moments of the demo's running run (100 s) the next test moves its clock to: a step running,
+# the cool-down wait (a note above the diagram), the steps after it, the end.
+MOMENTS = (8, 20, 35, 40, 60, 80, 95)
+
+
+def test_on_a_phone_nothing_above_moves_the_diagram_while_the_run_moves(browser: Browser) -> None:
+    """At 390 px wide, while the run moves through its steps and its wait, the diagram does not
+    move back and forth: the ticking live marker and story keep their largest height, and the
+    waiting note its place."""
+    clock = Clock()
+    with clock_driven_viewer(clock, 100) as viewer:
+        context = browser.new_context(base_url=viewer.url, viewport=PHONE, is_mobile=True)
+        try:
+            page = context.new_page()
+            clock.at(3)
+            open_run(page, "", LIVE_RUN_ID)
+            page.wait_for_timeout(300)
+            place = "() => document.querySelector('#graph').getBoundingClientRect().top + scrollY"
+            live = page.locator("#live")
+            tops = [page.evaluate(place)]
+            saw_note = False
+            for at in MOMENTS:
+                clock.at(at)
+                before = live.get_attribute("data-updated")
+                for _ in range(3):  # three refreshes at this moment (their times tick)
+                    expect(live).not_to_have_attribute("data-updated", before or "")
+                    before = live.get_attribute("data-updated")
+                    tops.append(page.evaluate(place))
+                saw_note = (
+                    saw_note
+                    or page.locator(
+                        "#failure-summary .wait-line, #failure-summary .attention"
+                    ).count()
+                    > 0
+                )
+            assert saw_note, "the waiting note should have shown"
+            # a longer step name may wrap one more line once; nothing moves back and forth
+            back = [b for a, b in pairwise(tops) if b < a - 1]
+            assert back == [], f"the diagram moved back up: {tops}"
+            assert max(tops) - min(tops) <= 40, f"the diagram moved on the page: {tops}"
+            page.goto("about:blank")  # stop polling before the servers stop
+        finally:
+            context.close()
