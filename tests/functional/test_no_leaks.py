@@ -115,6 +115,10 @@ def served() -> Iterator[tuple[OneRunApi, Flask]]:
                 cache_live_seconds=0,
                 cache_final_seconds=0,
                 retry_attempts=1,
+                # a leak test, not a timeout test: a loaded machine must not turn a view into a 504
+                connect_timeout=10.0,
+                read_timeout=20.0,
+                retry_deadline=30.0,
             )
         )
         yield api, viewer
