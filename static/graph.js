@@ -17,6 +17,7 @@
   var FIT_MAX = 1.5;
   var READABLE = 0.85; // labels (13 px) read at 11 px or more: Fit and the first view stop here
   var GROW_MAX = 1.5; // a small diagram's canvas may grow up to this many window heights
+  var NARROW = 600; // a canvas narrower than this (a phone's) holds the off-screen note on two lines
   var ZOOM_STEP = 1.25;
   var DRAG_PX = 4;
   var PAN_PX = 80;
@@ -212,7 +213,7 @@
     });
     var text = off === 0 ? '' : off === all.length
       ? 'No step is on screen: use Reset or Fit to screen.'
-      : off + ' of ' + all.length + ' steps are off screen: drag to see them, or zoom out.';
+      : off + ' of ' + all.length + ' steps are off screen: ' + (coarse() ? 'move with two fingers' : 'drag to see them') + ', or zoom out.';
     if (out.textContent !== text) out.textContent = text;
     out.hidden = text === '';
   }
@@ -267,7 +268,8 @@
     if (wholeFits(s)) return fit(s);
     var first = s.svg.querySelector('a.step.root') || s.svg.querySelector('a.step[data-step-id]');
     var at = first ? record(s, first) : { x: s.width / 2, y: 0 };
-    setView(s, READABLE, s.cw / 2 - (at.x + s.boxW / 2) * READABLE, 32 - at.y * READABLE);
+    var room = s.cw < NARROW ? 72 : 32; // on a narrow canvas the off-screen note takes two lines
+    setView(s, READABLE, s.cw / 2 - (at.x + s.boxW / 2) * READABLE, room - at.y * READABLE);
   }
 
   function centreOn(s, step, k) {

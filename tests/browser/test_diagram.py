@@ -350,3 +350,23 @@ def test_on_a_phone_nothing_above_moves_the_diagram_while_the_run_moves(browser:
             page.goto("about:blank")  # stop polling before the servers stop
         finally:
             context.close()
+
+
+def test_on_a_phone_a_small_run_opens_with_its_trigger_clear_of_the_note(
+    browser: Browser, viewer_server: ServerProcess
+) -> None:
+    """At 390 px the 9-step failed run is too wide to open whole at a readable size: it opens
+    at its trigger, which the note saying what is off screen does not cover, and the note
+    says how to move the diagram with fingers."""
+    context = browser.new_context(
+        base_url=viewer_server.url, viewport=PHONE, is_mobile=True, has_touch=True
+    )
+    try:
+        page = context.new_page()
+        open_run(page, "", SMALL_FAILED_RUN)
+        note = page.locator("#graph [data-role='offscreen']")
+        expect(note).to_contain_text("steps are off screen: move with two fingers")
+        assert on_canvas(page, step(page, "root"))
+        assert rect(note)[3] <= rect(step(page, "root"))[1], "the note covers the trigger"
+    finally:
+        context.close()
