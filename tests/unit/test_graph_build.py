@@ -265,3 +265,10 @@ def test_any_definition_gives_a_drawable_graph(definition: object) -> None:
         len(graph.nodes), [(index[e.source], index[e.target]) for e in graph.edges]
     )
     assert layout.back == tuple(e.back or e.source == e.target for e in graph.edges)
+
+
+def test_problems_past_the_listed_few_are_counted_in_a_sentence() -> None:
+    expansions = {f"block_{n}": None for n in range(MAX_LISTED + 2)}
+    problems = build_graph({"nodes": {}, "blockExpansions": expansions}).problems
+    assert all(problems), "no empty sentence"
+    assert problems[-1] == "2 more block expansions are not lists of steps either."

@@ -53,7 +53,10 @@ class _Problems:
     def __init__(self) -> None:
         self._kinds: dict[str, tuple[list[str], str]] = {}
 
-    def add(self, kind: str, sentence: str, more: str = "") -> None:
+    def add(
+        self, kind: str, sentence: str, more: str = "{n} more problems like these are not listed."
+    ) -> None:
+        """Add a sentence; `more` (with {n}) stands for those past MAX_LISTED."""
         self._kinds.setdefault(kind, ([], more))[0].append(sentence)
 
     def sentences(self) -> tuple[str, ...]:
@@ -276,6 +279,7 @@ def _groups(
             problems.add(
                 "blocks",
                 f"The expansion of block {_q(block)} is not a list of steps; it is ignored.",
+                "{n} more block expansions are not lists of steps either.",
             )
             continue
         members: list[str] = []
