@@ -220,9 +220,13 @@ def wait_for_marks(page: Page) -> dict[str, float]:
 
 
 def pan_frames(page: Page) -> list[float]:
-    """Frame gaps while the mouse drags the diagram across its canvas."""
-    box = page.locator("#graph .graph-canvas").bounding_box()
+    """Frame gaps while the mouse drags the diagram across its canvas (brought on screen
+    first: a mouse outside the window moves nothing)."""
+    canvas = page.locator("#graph .graph-canvas")
+    canvas.scroll_into_view_if_needed()
+    box = canvas.bounding_box()
     assert box is not None
+    before = page.locator("#graph .graph-svg").evaluate("svg => svg.style.transform")
     page.mouse.move(box["x"] + box["width"] * 0.3, box["y"] + box["height"] * 0.3)
     page.mouse.down()
     page.evaluate(START_FRAMES)
@@ -233,6 +237,8 @@ def pan_frames(page: Page) -> list[float]:
         )
     gaps = page.evaluate(STOP_FRAMES)
     page.mouse.up()
+    after = page.locator("#graph .graph-svg").evaluate("svg => svg.style.transform")
+    assert after != before, "the drag did not move the diagram"
     return gaps[2:]  # the first frames include the start of the drag
 
 

@@ -79,6 +79,7 @@
       failAt: -1,
       frame: 0,
       settle: 0,
+      dragging: false,
       scaled: false
     };
     states.set(root, s);
@@ -175,8 +176,13 @@
     view.x = s.x;
     view.y = s.y;
     if (!s.frame) s.frame = window.requestAnimationFrame(function () { draw(s); });
+    settleLater(s);
+  }
+
+  // Once the view has rested for a moment, and not while it is being dragged.
+  function settleLater(s) {
     window.clearTimeout(s.settle);
-    s.settle = window.setTimeout(function () { settled(s); }, SETTLE_MS);
+    if (!s.dragging) s.settle = window.setTimeout(function () { settled(s); }, SETTLE_MS);
   }
 
   function draw(s) {
@@ -321,6 +327,14 @@
     var pointers = new Map();
     var drag = null; // {moved, touch} while a pointer is down
     canvas.addEventListener('dragstart', function (event) { event.preventDefault(); });
+    // A press starts no text selection: the browser would follow it on every move of a drag and
+    // paint the whole diagram again each frame. Focus still goes where the press was.
+    canvas.addEventListener('mousedown', function (event) {
+      if (event.button !== 0) return;
+      event.preventDefault();
+      var focusable = event.target.closest('a[href], [tabindex]');
+      if (focusable && canvas.contains(focusable)) focusable.focus({ preventScroll: true });
+    });
     canvas.addEventListener('pointerdown', function (event) {
       if (event.pointerType === 'mouse' && event.button !== 0) return;
       pointers.set(event.pointerId, { x: event.clientX, y: event.clientY });
@@ -333,10 +347,12 @@
       if (pointers.size === 2) {
         pinch(s, pointers, event.pointerId, now);
         drag.moved = true;
+        s.dragging = true;
       } else if (!drag.touch) {
         // one finger is the page's: it scrolls (touch-action in graph.css); a mouse or pen pans
         if (!drag.moved && Math.hypot(now.x - drag.start.x, now.y - drag.start.y) > DRAG_PX) {
           drag.moved = true;
+          s.dragging = true;
           canvas.setPointerCapture(event.pointerId);
           canvas.classList.add('is-dragging');
         }
@@ -353,6 +369,10 @@
         window.setTimeout(function () { suppressClick = false; }, 0);
       }
       drag = null;
+      if (s.dragging) {
+        s.dragging = false;
+        settleLater(s);
+      }
       canvas.classList.remove('is-dragging');
     }
     canvas.addEventListener('pointerup', end);

@@ -169,6 +169,31 @@ def test_failed_only_brings_the_failures_into_view(watch: Watch, page: Page) -> 
     assert not any(m["dimmed"] for m in marked_steps(page).values())
 
 
+def test_a_mouse_drag_moves_the_diagram_and_opens_nothing(watch: Watch, page: Page) -> None:
+    """A drag that starts on a step moves the diagram by as much, selects no text and opens
+    no panel; the press focuses the step, and a click on it then opens it."""
+    open_big(page)
+    page.locator("#graph .graph-canvas").scroll_into_view_if_needed()
+    root = step(page, "root")
+    left, top, _, _ = rect(root)
+    box = root.bounding_box()
+    assert box is not None
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    for i in range(1, 11):
+        page.mouse.move(x + 12 * i, y + 6 * i)
+    page.mouse.up()
+    page.wait_for_timeout(100)  # the last move is drawn at the next frame
+    moved_left, moved_top, _, _ = rect(root)
+    assert abs(moved_left - left - 120) < 2 and abs(moved_top - top - 60) < 2
+    expect(page.locator("#step-panel")).to_be_hidden()
+    assert page.evaluate("getSelection().toString()") == ""
+    assert page.evaluate("document.activeElement.getAttribute('data-step-id')") == "root"
+    root.click()
+    expect(panel_for(page, "root")).to_be_visible()
+
+
 def test_the_step_under_the_pointer_is_outlined(watch: Watch, page: Page) -> None:
     """The mouse over a step outlines it; off the steps, nothing is outlined."""
     open_big(page)
