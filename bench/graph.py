@@ -6,7 +6,7 @@ Usage: .venv/bin/python bench/graph.py   (exit status 1 when a target is missed)
 Times are medians of RUNS runs, in CPU time of this process (time.process_time), so that
 other work on a shared machine does not inflate them. Generated runs: build + layout +
 rendering _graph.html through a real Jinja2 environment, "cold" with a fresh layout cache
-(and label cache), "cached" with the layout already computed for that workflow version;
+(and label and graph caches), "cached" with the layout already computed for that workflow version;
 B/step is raw bytes per box drawn; crossings are those of the first (depth-first) order and
 those kept after crossing reduction, for the default view and with every fan-out expanded.
 Adversarial shapes: layered_layout alone; peak memory from tracemalloc in a separate run;
@@ -36,7 +36,7 @@ from viewer.graph.cache import LayoutCache  # noqa: E402
 from viewer.graph.draw import draw, fit  # noqa: E402
 from viewer.graph.layout import layered_layout  # noqa: E402
 from viewer.graph.plan import plan  # noqa: E402
-from viewer.graph.view import graph_view, status_key  # noqa: E402
+from viewer.graph.view import GRAPHS, graph_view, status_key  # noqa: E402
 from viewer.runs.status import TEMPLATE_GLOBALS  # noqa: E402
 from viewer.runs.text import parse_moment  # noqa: E402
 from viewer.web.formatting import format_number, format_seconds  # noqa: E402
@@ -98,6 +98,7 @@ def measure(template: Template, steps: int) -> dict[str, float]:
 
     def cold() -> bytes:
         fit.cache_clear()
+        GRAPHS.clear()
         return render(LayoutCache())
 
     warm = LayoutCache()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -377,3 +378,16 @@ def test_fit_cuts_with_an_ellipsis() -> None:
     assert fit("nnnnnnnnnnnnnnnn", 10) == "nnnnnnnnn…"
     assert fit("iiiiiiiiiiiiiiii", 10) == "iiiiiiiiiiiiiiii"
     assert fit("漢字漢字漢字漢字", 10).endswith("…")
+
+
+def test_a_graph_is_built_once_per_definition_content_and_never_stale() -> None:
+    first = make()
+    again = make(copy.deepcopy(EXAMPLE))  # another read of the same workflow
+    assert view.GRAPHS.get(EXAMPLE, lambda: None) is view.GRAPHS.get(
+        copy.deepcopy(EXAMPLE), lambda: None
+    )
+    assert [s.label for s in again.steps] == [s.label for s in first.steps]
+    renamed = copy.deepcopy(EXAMPLE)  # same workflow id and version, other content
+    renamed["nodes"]["price"]["name"] = "Read BTC price"
+    labels = {s.id: s.label for s in make(renamed).steps}
+    assert labels["price"] == "Read BTC price"

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import copy
 
-from viewer.web.placement import TOPOLOGIES, Topologies, placement
+from viewer.runs.digest import ContentMemo
+from viewer.web.placement import TOPOLOGIES, Topology, placement
 
 
 def href(step_id: str) -> str:
@@ -68,17 +69,22 @@ def test_the_trigger_and_unusable_definitions() -> None:
 
 
 def test_the_topology_is_computed_once_per_content_and_never_changed_by_a_panel() -> None:
-    topologies = Topologies()
-    first = topologies.of(DEFINITION, DEFINITION["nodes"])
-    same = copy.deepcopy(DEFINITION)  # another answer with the same definition
-    assert topologies.of(same, same["nodes"]) is first
+    topologies: ContentMemo[Topology] = ContentMemo()
+
+    def topology(definition: dict) -> Topology:
+        nodes = definition["nodes"]
+        return topologies.get(nodes, lambda: Topology.of(nodes))
+
+    first = topology(DEFINITION)
+    assert topology(copy.deepcopy(DEFINITION)) is first  # another answer, the same definition
     changed = copy.deepcopy(DEFINITION)
     changed["nodes"]["a"]["children"] = ["fan"]  # same workflow, other content
-    assert topologies.of(changed, changed["nodes"]).parents["fan"] == ["a", "b"]
+    assert topology(changed).parents["fan"] == ["a", "b"]
     # A step expanded at run time is placed without adding it to the shared topology.
     assert placement(DEFINITION, "blk:three", href) is not None
-    assert TOPOLOGIES.of(DEFINITION, DEFINITION["nodes"]).children["blk:two"] == ["root"]
-    assert "blk:three" not in TOPOLOGIES.of(DEFINITION, DEFINITION["nodes"]).parents
+    nodes = DEFINITION["nodes"]
+    shared = TOPOLOGIES.get(nodes, lambda: Topology.of(nodes))
+    assert shared.children["blk:two"] == ["root"] and "blk:three" not in shared.parents
 
 
 def test_a_changed_definition_is_placed_by_its_own_content() -> None:
@@ -89,8 +95,12 @@ def test_a_changed_definition_is_placed_by_its_own_content() -> None:
 
 
 def test_kept_topologies_are_bounded() -> None:
-    topologies = Topologies(max_entries=2)
+    topologies: ContentMemo[Topology] = ContentMemo(max_entries=2)
     for n in range(5):
         nodes = {"root": {"children": [f"s{n}"]}, f"s{n}": {}}
-        topologies.of({"nodes": nodes}, nodes)
+        topologies.get(nodes, lambda nodes=nodes: Topology.of(nodes))
     assert len(topologies) == 2
+    weighed: ContentMemo[int] = ContentMemo(max_entries=8, max_weight=10)
+    for n in range(5):
+        weighed.get([n], lambda n=n: n, weight=4)
+    assert len(weighed) == 2

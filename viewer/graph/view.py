@@ -29,9 +29,12 @@ from viewer.graph.plan import FANOUT_THRESHOLD, Cluster, Item, Plan, plan
 from viewer.graph.svg import edges_svg, steps_svg
 from viewer.graph.toggles import Boxes, Links, resolve
 from viewer.graph.work import WORK_LIMIT, Work
+from viewer.runs.digest import ContentMemo
 from viewer.runs.status import ATTENTION, ORDER, STATUS_LABELS
 
 STATUS_RANK = {key: rank for rank, key in enumerate(ORDER)}
+# Graphs by definition content: every view of a workflow (each run, each refresh) shares one.
+GRAPHS: ContentMemo[Graph] = ContentMemo(max_entries=16, max_weight=40_000)
 URL_SAFE = re.compile(r"[A-Za-z0-9_.~:-]*")  # left as they are in a query value
 
 
@@ -141,7 +144,7 @@ def graph_view(
     `step_facts`: step id -> (duration, compute units) texts for the list view; `labels`: step
     id -> the status word shown when it is not the status's own (an upstream "timed_out" is a
     failure that reads "Timed out")."""
-    graph = build_graph(definition)
+    graph = GRAPHS.get(definition, lambda: build_graph(definition), weight=_weight(definition))
     if boxes is not None:
         expanded, collapsed = resolve(graph, boxes)
     status = {node.id: status_key(statuses, node.id) for node in graph.nodes}
@@ -178,6 +181,11 @@ def graph_view(
         height=drawing.layout.height,
         **common,
     )
+
+
+def _weight(definition: object) -> int:
+    nodes = definition.get("nodes") if isinstance(definition, dict) else None
+    return len(nodes) if isinstance(nodes, dict) else 1
 
 
 def status_key(statuses: Mapping[str, str], step_id: str) -> str:

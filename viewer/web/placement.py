@@ -3,13 +3,12 @@ neighbours, computed from the workflow definition (which every panel read carrie
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict, deque
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from viewer.runs.digest import content_digest
+from viewer.runs.digest import ContentMemo
 from viewer.runs.text import NAME_FIELDS, one_line, step_label
 
 MAX_NEIGHBOURS = 8  # previous or next steps listed by name; more are counted
@@ -71,7 +70,7 @@ def placement(
     nodes = definition.get("nodes")
     if not isinstance(nodes, dict) or not nodes:
         return None
-    shape = TOPOLOGIES.of(definition, nodes)
+    shape = TOPOLOGIES.get(nodes, lambda: Topology.of(nodes), weight=len(nodes))
     children, parents, came_from = shape.children, shape.parents, shape.came_from
     block = _block(definition, step_id, nodes, href)
     if block is not None and step_id not in nodes:
@@ -129,51 +128,8 @@ class Topology:
         return cls(children, parents, triggers, _shortest_paths(triggers, children))
 
 
-class Topologies:
-    """Recent topologies by the content digest of their definition (a panel read carries the
-    whole definition, redacted once per content by the runs service, so the same object
-    usually comes back: it is recognised without hashing it again)."""
-
-    def __init__(self, max_entries: int = 8, max_nodes: int = 40_000) -> None:
-        self.max_entries = max_entries
-        self.max_nodes = max_nodes
-        self._lock = threading.Lock()
-        self._kept: OrderedDict[str, tuple[Topology, int]] = OrderedDict()
-        # id(definition) -> (the definition, kept alive so the id is not reused; its digest)
-        self._seen: OrderedDict[int, tuple[dict[str, Any], str]] = OrderedDict()
-
-    def of(self, definition: dict[str, Any], nodes: dict[str, Any]) -> Topology:
-        with self._lock:
-            seen = self._seen.get(id(definition))
-            found = self._kept.get(seen[1]) if seen and seen[0] is definition else None
-            if found is not None:
-                return found[0]
-        named = content_digest(nodes)
-        if named is None:  # not plain parsed JSON: computed for this call alone
-            return Topology.of(nodes)
-        digest = named[0]
-        with self._lock:
-            found = self._kept.get(digest)
-        topology = found[0] if found is not None else Topology.of(nodes)
-        with self._lock:
-            self._kept[digest] = (topology, len(nodes))
-            self._kept.move_to_end(digest)
-            self._seen[id(definition)] = (definition, digest)
-            self._seen.move_to_end(id(definition))
-            while len(self._kept) > self.max_entries or (
-                len(self._kept) > 1 and sum(n for _, n in self._kept.values()) > self.max_nodes
-            ):
-                self._kept.popitem(last=False)
-            while len(self._seen) > self.max_entries:
-                self._seen.popitem(last=False)
-        return topology
-
-    def __len__(self) -> int:
-        with self._lock:
-            return len(self._kept)
-
-
-TOPOLOGIES = Topologies()
+# A panel read carries the whole definition: its topology is worked out once per content.
+TOPOLOGIES: ContentMemo[Topology] = ContentMemo(max_entries=8, max_weight=40_000)
 
 
 def _children(node: object, nodes: dict[str, Any]) -> list[str]:
