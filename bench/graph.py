@@ -4,7 +4,8 @@
 Usage: .venv/bin/python bench/graph.py   (exit status 1 when a target is missed)
 
 Times are medians of RUNS runs, in CPU time of this process (time.process_time), so that
-other work on a shared machine does not inflate them. Generated runs: build + layout +
+other work on a shared machine does not inflate them, with the garbage collector tuned as the
+server tunes it (viewer/collector.py). Generated runs: build + layout +
 rendering _graph.html through a real Jinja2 environment, "cold" with a fresh layout cache
 (and label and graph caches), "cached" with the layout already computed for that workflow version;
 B/step is raw bytes per box drawn; crossings are those of the first (depth-first) order and
@@ -30,6 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.shapes import SHAPES  # noqa: E402
+from viewer.collector import tune_collector  # noqa: E402
 from viewer.demo.generate import generate_workflow_run  # noqa: E402
 from viewer.graph.build import build_graph  # noqa: E402
 from viewer.graph.cache import LayoutCache  # noqa: E402
@@ -134,6 +136,7 @@ def shape_row(name: str) -> tuple[str, int, int, float, float, int, int, int]:
 
 
 def main() -> int:
+    tune_collector()  # as the server runs
     env = Environment(loader=FileSystemLoader(ROOT / "templates"), autoescape=True)
     env.globals.update(TEMPLATE_GLOBALS)
     template = env.get_template("_graph.html")

@@ -1,14 +1,15 @@
 """The streamed run page on the server, for generated runs of 1,000 and 5,000 steps: when the
 summary is flushed, when the diagram is, and where the time between goes.
 
-Usage: .venv/bin/python bench/page.py [STEPS ...]
+Usage: .venv/bin/python bench/page.py [STEPS ...] [--default-gc]
 
 Each sample is a new app (cold answer, model, graph and layout caches; templates compiled first, as
 in a server already running) serving `/runs/run_gen_<STEPS>` from the demo runs API
 in-process, without gzip. Times are the median of RUNS samples in CPU ms of this process
 (wall ms in brackets); the demo API runs in the same process, so "upstream read" includes
 its own serialisation. Parts are timed by wrapping the functions that do them; indented
-parts are within the one above.
+parts are within the one above. The garbage collector is tuned as the server tunes it
+(viewer/collector.py) unless --default-gc.
 """
 
 from __future__ import annotations
@@ -39,6 +40,11 @@ from viewer.demo.api import DEMO_TOKEN, create_demo_api  # noqa: E402
 from viewer.demo.generate import generate_workflow_run  # noqa: E402
 from viewer.graph.draw import fit  # noqa: E402
 from viewer.runs.model import Run  # noqa: E402
+
+try:  # older checkouts have no collector tuning
+    from viewer.collector import tune_collector
+except ImportError:
+    tune_collector = None
 
 SIZES = (1_000, 5_000)
 RUNS = 3
@@ -111,8 +117,10 @@ def sample(runs: dict[str, dict], steps: int) -> tuple[list[tuple[float, float, 
 
 def main() -> None:
     logging.disable(logging.INFO)
+    if "--default-gc" not in sys.argv and tune_collector is not None:
+        tune_collector()  # as the server runs
     instrument()
-    sizes = [int(a) for a in sys.argv[1:]] or list(SIZES)
+    sizes = [int(a) for a in sys.argv[1:] if a.isdigit()] or list(SIZES)
     runs = {f"run_gen_{n}": generate_workflow_run(n, run_id=f"run_gen_{n}") for n in sizes}
     for steps in sizes:
         report(steps, [sample(runs, steps) for _ in range(RUNS)])

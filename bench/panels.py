@@ -2,12 +2,14 @@
 through the runs service: transfer, JSON, redaction and the model), for generated runs.
 
 The upstream answers every `nodeIds` read with the whole workflow definition, so a panel's cost
-grows with the workflow. Run: `python bench/panels.py`. Prints medians and the ratio of a
-panel read to a full read of the same run.
+grows with the workflow. Run: `python bench/panels.py`. Prints medians, the ratio of a
+panel read to a full read of the same run, and the whole panel route (read, placement,
+template) in an app, in wall and CPU ms (the demo API's own work included: it is in-process).
 """
 
 from __future__ import annotations
 
+import logging
 import statistics
 import sys
 import time
@@ -17,6 +19,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from viewer import create_app
 from viewer.config import Settings
 from viewer.demo.api import DEMO_TOKEN, create_demo_api
 from viewer.demo.generate import generate_workflow_run
@@ -47,8 +50,29 @@ def median_ms(samples: list[float]) -> float:
     return statistics.median(samples) * 1000
 
 
+def route_ms(runs: dict[str, dict], run_id: str, step_ids: list[str]) -> tuple[float, float]:
+    """Median (wall, CPU) ms of the whole panel route, `/_fragments/runs/<id>/steps/<step>`,
+    in an app on the in-process demo API (each step read once: no answer is cached; the
+    definition's redaction, graph and topology are, after a first panel)."""
+    transport = httpx.WSGITransport(app=create_demo_api(token=DEMO_TOKEN, extra_runs=runs))
+    client = create_app(Settings(), transport=transport).test_client()
+    client.get(f"/_fragments/runs/{run_id}/steps/root").close()
+    wall, cpu = [], []
+    for step_id in step_ids:
+        started, used = time.perf_counter(), time.process_time()
+        response = client.get(f"/_fragments/runs/{run_id}/steps/{step_id}")
+        wall.append(time.perf_counter() - started)
+        cpu.append(time.process_time() - used)
+        assert response.status_code == 200, response.status_code
+    return median_ms(wall), median_ms(cpu)
+
+
 def main() -> None:
-    print(f"{'steps':>6} {'full read ms':>13} {'panel ms':>9} {'panel/full':>11}")
+    logging.disable(logging.INFO)
+    print(
+        f"{'steps':>6} {'full read ms':>13} {'panel ms':>9} {'panel/full':>11}"
+        f" {'route ms':>9} {'route CPU ms':>13}"
+    )
     for steps in SIZES:
         run_id = f"run_bench_{steps}"
         run = generate_workflow_run(steps, seed=7, run_id=run_id)
@@ -63,7 +87,11 @@ def main() -> None:
             service.get(run_id, What.steps([step_id]))
             panel.append(time.perf_counter() - started)
         ratio = statistics.median(panel) / statistics.median(full)
-        print(f"{steps:>6} {median_ms(full):>13.1f} {median_ms(panel):>9.1f} {ratio:>11.2f}")
+        wall, cpu = route_ms({run_id: run}, run_id, step_ids)
+        print(
+            f"{steps:>6} {median_ms(full):>13.1f} {median_ms(panel):>9.1f} {ratio:>11.2f}"
+            f" {wall:>9.1f} {cpu:>13.1f}"
+        )
 
 
 if __name__ == "__main__":

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 from dataclasses import replace
 from pathlib import Path
 
@@ -29,12 +28,6 @@ from viewer.web import (
 )
 
 PACKAGE = Path(__file__).resolve().parent
-# A large run is hundreds of thousands of small objects made in one request (parsed, redacted,
-# modelled, laid out). With CPython's default young-generation threshold (700) the collector
-# ran over and over meanwhile, full collections included: about a quarter of the server's time
-# for a 5,000-step page (bench/page.py). Young collections every 50,000 allocations
-# instead; older generations keep their default ratios.
-GC_THRESHOLDS = (50_000, 20, 10)
 
 
 def asset_folder(name: str) -> Path:
@@ -52,7 +45,6 @@ def create_app(
     `transport` replaces the network for the runs API (tests use the demo API in-process).
     """
     settings = settings or Settings.from_env()
-    gc.set_threshold(*GC_THRESHOLDS)
     app = Flask(
         __name__,
         template_folder=str(asset_folder("templates")),

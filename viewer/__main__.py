@@ -41,10 +41,12 @@ def main() -> int:
         print(f"run viewer: configuration error: {error}", file=sys.stderr)
         return 2
     from viewer import create_app
+    from viewer.collector import tune_collector
     from viewer.malloc import limit_arenas
     from viewer.serving import GracefulServer, allow_open_files
 
     arenas = limit_arenas()  # before any thread allocates
+    tune_collector()
 
     app = create_app(settings)  # configures logging
     allow_open_files(settings.connection_limit)

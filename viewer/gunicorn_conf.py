@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from viewer.__main__ import check_listen_address
+from viewer.collector import tune_collector
 from viewer.config import ConfigError, Settings
 from viewer.malloc import limit_arenas
 
@@ -67,9 +68,11 @@ logconfig_dict: dict[str, Any] = {
 def on_starting(server: Any) -> None:
     """Before any worker: refuse an open address without sign-in (`--bind` included), give
     the workers an empty metrics folder (values of an earlier run must not be added in), and
-    cap malloc arenas (workers are forks of this process and keep the cap)."""
+    cap malloc arenas and tune the garbage collector (workers are forks of this process and
+    keep both)."""
     global _own_metrics_dir
     limit_arenas()
+    tune_collector()
     for address in server.cfg.bind:
         if not address.startswith(("unix:", "fd://")):
             host = address.rsplit(":", 1)[0].strip("[]") if ":" in address else address
