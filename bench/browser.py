@@ -6,10 +6,15 @@ launches Debian's Chromium afresh (cold: no cache, no compiled code) and opens t
 Every time is taken inside the page with performance.now() (navigation start = 0) and ends
 at the next animation frame after the awaited thing is on the page:
 
-- graph visible: the diagram with its steps is in the page;
+- page's last byte: when the streamed page has fully arrived (its diagram is the last large
+  part): the server's share (reading the run, layout, drawing, transfer);
+- graph visible: the diagram with its steps is in the page (and how long after the last byte:
+  the browser's share, negative when it shows before the page has fully arrived);
 - graph ready: the diagram's controls are usable (graph.js has set it up);
-- click → panel: a click on a step until its panel is in the page (server call included);
-- key → matches: one keystroke in "Find a step" until the matches are highlighted;
+- click → panel: a click on a step until its panel is in the page, split into the panel
+  request (server and wire, from Resource Timing) and the rest (the browser's swap and frame);
+- key → matches: one keystroke in "Find a step" until the count of matches is written (with
+  the highlight, in the same task) and the next frame;
 - pan frame: the median (and 95th percentile) time between frames while the diagram is
   dragged with the mouse, one move per frame;
 - bytes: what crossed the wire for the first visit (page, scripts, styles, graph), and for a
@@ -89,7 +94,10 @@ async (stepId) => {
   link.dispatchEvent(new MouseEvent('click', {bubbles: true, cancelable: true, view: window}));
   while (!document.querySelector(wanted)) await new Promise(r => setTimeout(r, 0));
   await new Promise(r => requestAnimationFrame(r));
-  return performance.now() - start;
+  const total = performance.now() - start;
+  const call = performance.getEntriesByType('resource')
+    .filter(e => e.startTime >= start && e.name.includes(encodeURIComponent(stepId))).pop();
+  return {total: total, server: call ? call.responseEnd - call.startTime : null};
 }
 """
 
@@ -105,11 +113,7 @@ async (key) => {
   input.dispatchEvent(new InputEvent('input', {data: key, inputType: 'insertText', bubbles: true}));
   input.dispatchEvent(new KeyboardEvent('keyup', {key: key, bubbles: true}));
   const deadline = start + 5000;
-  const ringed = () => {
-    const rings = document.querySelector('#graph svg .graph-rings');
-    return rings && rings.getAttribute('d');
-  };
-  while (!(out.textContent.trim() && ringed())) {
+  while (!out.textContent.trim()) {
     if (performance.now() > deadline) return null;
     await new Promise(r => setTimeout(r, 0));
   }
@@ -124,8 +128,7 @@ async () => {
   input.value = '';
   input.dispatchEvent(new InputEvent('input', {inputType: 'deleteContentBackward', bubbles: true}));
   const out = document.querySelector('#graph [data-role="matches"]');
-  const rings = document.querySelector('#graph svg .graph-rings');
-  while (out.textContent.trim() || (rings && rings.getAttribute('d')))
+  while (out.textContent.trim())
     await new Promise(r => setTimeout(r, 10));
 }
 """
@@ -148,6 +151,10 @@ STOP_FRAMES = """
   return gaps;
 }
 """
+
+# When the page's last byte arrived: the run page is streamed, and the diagram is its last
+# large part, so this is the server's time to the diagram (read, layout, drawing and transfer).
+LAST_BYTE = "() => performance.getEntriesByType('navigation')[0].responseEnd"
 
 BYTES = """
 () => {
@@ -252,6 +259,10 @@ def measure_once(browser: Browser, base: str, size: int, samples: Samples) -> No
         marks = wait_for_marks(page)
         samples.add("graph visible", marks["visible"])
         samples.add("graph ready", marks["ready"])
+        arrived = page.evaluate(LAST_BYTE)
+        samples.add("page's last byte (server)", arrived)
+        samples.add("visible after last byte", marks["visible"] - arrived)
+        samples.add("ready after last byte", marks["ready"] - arrived)
         page.wait_for_load_state("load")
         page.wait_for_timeout(300)  # late resources counted too
         first = page.evaluate(BYTES)
@@ -262,7 +273,11 @@ def measure_once(browser: Browser, base: str, size: int, samples: Samples) -> No
             "#graph svg a[data-step-id]", "els => els.map(el => el.dataset.stepId)"
         )
         for step_id in (step_ids[len(step_ids) // 3], step_ids[len(step_ids) // 2]):
-            samples.add("click → panel", page.evaluate(CLICK, step_id))
+            click = page.evaluate(CLICK, step_id)
+            samples.add("click → panel", click["total"])
+            if click["server"] is not None:
+                samples.add("  panel request (server)", click["server"])
+                samples.add("  rest (browser)", click["total"] - click["server"])
         for key in KEYS[:3]:
             page.evaluate(CLEAR_FIND)
             samples.add("key → matches", page.evaluate(KEY, key))
@@ -285,9 +300,14 @@ def measure_once(browser: Browser, base: str, size: int, samples: Samples) -> No
 
 
 ROWS = (
+    ("page's last byte (server)", "ms"),
     ("graph visible", "ms"),
+    ("visible after last byte", "ms"),
     ("graph ready", "ms"),
+    ("ready after last byte", "ms"),
     ("click → panel", "ms"),
+    ("  panel request (server)", "ms"),
+    ("  rest (browser)", "ms"),
     ("key → matches", "ms"),
     ("pan frame", "ms"),
     ("pan frame p95", "ms"),
