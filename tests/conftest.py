@@ -11,12 +11,17 @@ import httpx
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from hypothesis import settings
 
 from tests.support.redis import RedisServer
 from tests.support.servers import ScriptedUpstream, serve_wsgi
 from viewer import create_app
 from viewer.config import Settings
 from viewer.demo.api import DEMO_TOKEN, create_demo_api
+
+# Property tests check behaviour, not speed: no per-example deadline a loaded machine could miss.
+settings.register_profile("behaviour", deadline=None)
+settings.load_profile("behaviour")
 
 TEST_SETTINGS = Settings(
     secret_key="test-secret-key-0123456789abcdef",

@@ -215,7 +215,9 @@ def test_concurrent_requests_make_one_upstream_call(
 ) -> None:
     import threading
 
-    app = make_app(cache_live_seconds=60)  # coalescing, not expiry: a slow machine may take 3 s
+    # coalescing, not expiry (a slow machine may take 3 s), and threads enough that every
+    # caller may wait (past the threads' share for waiting, callers get a 503 at once)
+    app = make_app(cache_live_seconds=60, threads=count + 16)
     statuses: list[int] = []
     barrier = threading.Barrier(count)
 
