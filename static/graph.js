@@ -652,7 +652,8 @@
         if (wanted && wanted.indexOf(step.status) < 0) return;
         if (s.query !== '' && !step.hit) return;
         holes.push('M' + step.x + ' ' + step.y + 'h' + s.boxW + 'v' + s.boxH + 'h' + -s.boxW + 'Z');
-        if (s.query !== '') rings.push(outline(s, step, 4));
+        // square corners: thousands of arcs would cost more than the rest of a keystroke
+        if (s.query !== '') rings.push('M' + (step.x - 4) + ' ' + (step.y - 4) + 'h' + (s.boxW + 8) + 'v' + (s.boxH + 8) + 'h' + -(s.boxW + 8) + 'Z');
       });
     }
     s.marks.veil.setAttribute('d', holes.join(''));
@@ -682,13 +683,13 @@
     s.svg.after(svg);
   }
 
-  // A step's box as a path, `out` px outside its edge, with the box's rounded corners.
-  function outline(s, step, out) {
-    var x = step.x - out;
-    var y = step.y - out;
-    var r = s.boxR + out;
-    var w = s.boxW + 2 * out - 2 * r;
-    var h = s.boxH + 2 * out - 2 * r;
+  // A step's box as a path, with its rounded corners.
+  function outline(s, step) {
+    var x = step.x;
+    var y = step.y;
+    var r = s.boxR;
+    var w = s.boxW - 2 * r;
+    var h = s.boxH - 2 * r;
     var arc = 'a' + r + ' ' + r + ' 0 0 1 ';
     return 'M' + (x + r) + ' ' + y + 'h' + w + arc + r + ' ' + r + 'v' + h + arc + -r + ' ' + r +
       'h' + -w + arc + -r + ' ' + -r + 'v' + -h + arc + r + ' ' + -r + 'Z';
@@ -698,14 +699,14 @@
     if (id === s.selected) return;
     s.selected = id || '';
     var step = s.selected && find(s, s.selected);
-    s.marks.selected.setAttribute('d', step ? outline(s, step, 0) : '');
+    s.marks.selected.setAttribute('d', step ? outline(s, step) : '');
   }
 
   function hover(s, el) {
     if (el === s.hovered) return;
     s.hovered = el;
     var step = el && record(s, el);
-    s.marks.hover.setAttribute('d', step ? outline(s, step, 0) : '');
+    s.marks.hover.setAttribute('d', step ? outline(s, step) : '');
     s.marks.hover.setAttribute('data-status', step ? step.status : '');
   }
 
