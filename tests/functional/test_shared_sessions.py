@@ -11,23 +11,18 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.conftest import RecordingTransport
-from tests.functional.test_auth_token import CSRF, RUN_LINK, csrf_of, query_of, sign_in
+from tests.functional.test_auth_token import (
+    CSRF,
+    RUN_LINK,
+    csrf_of,
+    query_of,
+    sign_in,
+    token_mode_app,
+)
 from tests.support.redis import RedisServer
 from viewer.auth.identity import client_address, trusted_networks
 
 SESSION = "viewer_session"
-
-
-def token_app(
-    make_app: Callable[..., Flask], upstream: RecordingTransport, **extra: object
-) -> Flask:
-    return make_app(
-        transport=upstream,
-        runs_api_url="http://demo.test",
-        runs_api_token=None,
-        auth_mode="token",
-        **extra,
-    )
 
 
 def sign_out(client: FlaskClient) -> None:
@@ -53,7 +48,7 @@ def refused_as_signed_out(client: FlaskClient) -> bool:
 def test_a_copied_cookie_stops_working_at_sign_out(
     make_app: Callable[..., Flask], upstream: RecordingTransport
 ) -> None:
-    app = token_app(make_app, upstream)
+    app = token_mode_app(make_app, upstream)
     person, thief = app.test_client(), app.test_client()
     assert sign_in(person).status_code == 303
     copy_session(person, thief)
@@ -67,8 +62,8 @@ def test_a_copied_cookie_stops_working_at_sign_out(
 def test_with_redis_a_sign_out_on_one_instance_holds_on_every_other(
     make_app: Callable[..., Flask], upstream: RecordingTransport, redis_server: RedisServer
 ) -> None:
-    one = token_app(make_app, upstream, redis_url=redis_server.url)
-    two = token_app(make_app, upstream, redis_url=redis_server.url)
+    one = token_mode_app(make_app, upstream, redis_url=redis_server.url)
+    two = token_mode_app(make_app, upstream, redis_url=redis_server.url)
     person, copy = one.test_client(), two.test_client()
     sign_in(person)
     copy_session(person, copy)
@@ -83,8 +78,8 @@ def test_with_redis_a_sign_out_on_one_instance_holds_on_every_other(
 def test_sign_outs_made_while_redis_is_down_reach_it_when_it_is_back(
     make_app: Callable[..., Flask], upstream: RecordingTransport, redis_server: RedisServer
 ) -> None:
-    one = token_app(make_app, upstream, redis_url=redis_server.url)
-    two = token_app(make_app, upstream, redis_url=redis_server.url)
+    one = token_mode_app(make_app, upstream, redis_url=redis_server.url)
+    two = token_mode_app(make_app, upstream, redis_url=redis_server.url)
     person, copy = one.test_client(), two.test_client()
     sign_in(person)
     copy_session(person, copy)
@@ -102,7 +97,7 @@ def test_sign_outs_made_while_redis_is_down_reach_it_when_it_is_back(
 def test_behind_a_trusted_proxy_the_limit_counts_each_person(
     make_app: Callable[..., Flask], upstream: RecordingTransport
 ) -> None:
-    app = token_app(make_app, upstream)  # the test client connects from 127.0.0.1, trusted
+    app = token_mode_app(make_app, upstream)  # the test client connects from 127.0.0.1, trusted
     client = app.test_client()
     token = csrf_of(client)
 
@@ -119,7 +114,7 @@ def test_behind_a_trusted_proxy_the_limit_counts_each_person(
 def test_an_untrusted_client_cannot_pick_its_address(
     make_app: Callable[..., Flask], upstream: RecordingTransport
 ) -> None:
-    client = token_app(make_app, upstream).test_client()
+    client = token_mode_app(make_app, upstream).test_client()
     client.environ_base["REMOTE_ADDR"] = "192.0.2.50"
     token = csrf_of(client)
     statuses = [
@@ -136,7 +131,7 @@ def test_an_untrusted_client_cannot_pick_its_address(
 def test_with_redis_the_limit_counts_across_instances_and_survives_redis_going_away(
     make_app: Callable[..., Flask], upstream: RecordingTransport, redis_server: RedisServer
 ) -> None:
-    apps = [token_app(make_app, upstream, redis_url=redis_server.url) for _ in range(2)]
+    apps = [token_mode_app(make_app, upstream, redis_url=redis_server.url) for _ in range(2)]
     clients = [app.test_client() for app in apps]
     tokens = [csrf_of(client) for client in clients]
 
