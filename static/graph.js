@@ -9,8 +9,14 @@
 // the browser composites without painting the diagram again; Find and Show draw two paths
 // over the diagram instead of restyling its steps; the list view is rendered by the server
 // and fetched the first time it is asked for.
+//
+// This file is the set-up, the view and the toolbar; its parts (loaded before it, sharing
+// window.viewerGraph): graph-canvas.js (drag, pinch, wheel), graph-marks.js (Find, Show, the
+// selected and hovered step), graph-list.js (the list view), graph-live.js (live statuses).
 (function () {
   'use strict';
+
+  var G = (window.viewerGraph = window.viewerGraph || {});
 
   var MIN_SCALE = 0.02;
   var MAX_SCALE = 4;
@@ -19,23 +25,12 @@
   var GROW_MAX = 1.5; // a small diagram's canvas may grow up to this many window heights
   var NARROW = 600; // a canvas narrower than this (a phone's) holds the off-screen note on two lines
   var ZOOM_STEP = 1.25;
-  var DRAG_PX = 4;
   var PAN_PX = 80;
   var SETTLE_MS = 250; // after the view last changed: redraw crisply, say what is off screen
-  var HINT_MS = 1800;
-  var SEP = ' — '; // between name, type and status in a step's aria-label
-  var WARNED = SEP + 'with a warning in its logs'; // ends a warned step's aria-label (_graph.html)
-  var SVG = 'http://www.w3.org/2000/svg';
-  var FILTERS = {
-    failed: ['failure'],
-    active: ['running', 'waiting'],
-    notrun: ['not_run', 'pending']
-  };
   var TRANSLATE = /translate\(\s*([-\d.]+)[\s,]+([-\d.]+)\s*\)/;
 
   var states = new WeakMap(); // .graph element -> its state
   var views = {}; // run id -> {k, x, y, list}: kept when the diagram is drawn again
-  var suppressClick = false;
 
   // ---- set-up ----------------------------------------------------------------------------
 
@@ -86,15 +81,15 @@
     // graph.css already lays the <svg> out at its own size when scripts run (no viewBox
     // change here: that would lay out every label again); from here one transform decides.
     canvas.classList.add('is-ready');
-    overlay(s);
+    G.overlay(s);
     root.querySelector('.graph-toolbar').hidden = false;
     var hint = root.querySelector('[data-role="hint"]');
     if (hint) {
       hint.hidden = false;
       hint.textContent = coarse() ? 'Two fingers to move or zoom' : 'Drag to move · ' + zoomKey() + ' + scroll to zoom';
     }
-    wireCanvas(s);
-    if (saved(s).list) showList(s, true);
+    G.wireCanvas(s);
+    if (saved(s).list) G.showList(s, true);
     watchSize(s); // its first report places the view
   }
 
@@ -109,7 +104,7 @@
     else if (step && !wholeFits(s)) reveal(s, step, true);
     else place(s);
     draw(s); // now, not at the next frame: the first frame drawn after set-up shows this view
-    select(s, selected);
+    G.select(s, selected);
   }
 
   // One step's place, status and what "Find" searches, read from its attributes.
@@ -320,113 +315,6 @@
     }).observe(s.canvas);
   }
 
-  // ---- pointer and wheel: on the canvas ------------------------------------------------------
-
-  function wireCanvas(s) {
-    var canvas = s.canvas;
-    var pointers = new Map();
-    var drag = null; // {moved, touch} while a pointer is down
-    canvas.addEventListener('dragstart', function (event) { event.preventDefault(); });
-    // A press starts no text selection: the browser would follow it on every move of a drag and
-    // paint the whole diagram again each frame. Focus still goes where the press was.
-    canvas.addEventListener('mousedown', function (event) {
-      if (event.button !== 0) return;
-      event.preventDefault();
-      var focusable = event.target.closest('a[href], [tabindex]');
-      if (focusable && canvas.contains(focusable)) focusable.focus({ preventScroll: true });
-    });
-    canvas.addEventListener('pointerdown', function (event) {
-      if (event.pointerType === 'mouse' && event.button !== 0) return;
-      pointers.set(event.pointerId, { x: event.clientX, y: event.clientY });
-      if (!drag) drag = { moved: false, touch: event.pointerType === 'touch', start: { x: event.clientX, y: event.clientY } };
-    });
-    canvas.addEventListener('pointermove', function (event) {
-      var last = pointers.get(event.pointerId);
-      if (!last || !drag) return;
-      var now = { x: event.clientX, y: event.clientY };
-      if (pointers.size === 2) {
-        pinch(s, pointers, event.pointerId, now);
-        drag.moved = true;
-        s.dragging = true;
-      } else if (!drag.touch) {
-        // one finger is the page's: it scrolls (touch-action in graph.css); a mouse or pen pans
-        if (!drag.moved && Math.hypot(now.x - drag.start.x, now.y - drag.start.y) > DRAG_PX) {
-          drag.moved = true;
-          s.dragging = true;
-          canvas.setPointerCapture(event.pointerId);
-          canvas.classList.add('is-dragging');
-        }
-        if (drag.moved) setView(s, s.k, s.x + now.x - last.x, s.y + now.y - last.y);
-      }
-      pointers.set(event.pointerId, now);
-    });
-    function end(event) {
-      if (!pointers.delete(event.pointerId)) return;
-      if (event.type === 'pointercancel' && drag && drag.touch && !drag.moved) flashHint(s);
-      if (pointers.size) return;
-      if (drag && drag.moved) {
-        suppressClick = true; // the click that ends a drag is not a click on a step
-        window.setTimeout(function () { suppressClick = false; }, 0);
-      }
-      drag = null;
-      if (s.dragging) {
-        s.dragging = false;
-        settleLater(s);
-      }
-      canvas.classList.remove('is-dragging');
-    }
-    canvas.addEventListener('pointerup', end);
-    canvas.addEventListener('pointercancel', end);
-    // The step under the pointer is outlined over the diagram (a CSS :hover would repaint it all).
-    canvas.addEventListener('pointerover', function (event) {
-      hover(s, drag && drag.moved ? null : event.target.closest('a.step, a.cluster'));
-    });
-    canvas.addEventListener('pointerleave', function () { hover(s, null); });
-    // The wheel scrolls the page; Ctrl/⌘ + wheel (and a touchpad's pinch) zooms the diagram.
-    canvas.addEventListener('wheel', function (event) {
-      if (!(event.ctrlKey || event.metaKey)) {
-        flashHint(s);
-        return;
-      }
-      event.preventDefault();
-      var r = s.canvas.getBoundingClientRect();
-      var delta = event.deltaY * (event.deltaMode === 1 ? 16 : 1);
-      zoomAt(s, event.clientX - r.left, event.clientY - r.top, Math.exp(-delta * 0.0025));
-    }, { passive: false });
-    // Focus moving to a step off screen must not scroll the canvas itself: the view moves.
-    canvas.addEventListener('scroll', function () {
-      canvas.scrollLeft = 0;
-      canvas.scrollTop = 0;
-    });
-  }
-
-  function flashHint(s) {
-    var hint = s.root.querySelector('[data-role="hint"]');
-    if (!hint) return;
-    hint.classList.add('is-flashing');
-    window.clearTimeout(s.hintTimer);
-    s.hintTimer = window.setTimeout(function () { hint.classList.remove('is-flashing'); }, HINT_MS);
-  }
-
-  function pinch(s, pointers, movedId, now) {
-    var ids = Array.from(pointers.keys());
-    var other = pointers.get(ids[0] === movedId ? ids[1] : ids[0]);
-    var before = pointers.get(movedId);
-    var r = s.canvas.getBoundingClientRect();
-    var d0 = Math.hypot(before.x - other.x, before.y - other.y) || 1;
-    var d1 = Math.hypot(now.x - other.x, now.y - other.y) || 1;
-    zoomAt(s, (now.x + other.x) / 2 - r.left, (now.y + other.y) / 2 - r.top, d1 / d0);
-    setView(s, s.k, s.x + (now.x - before.x) / 2, s.y + (now.y - before.y) / 2);
-  }
-
-  window.addEventListener('click', function (event) {
-    if (suppressClick && event.target.closest && event.target.closest('.graph-canvas')) {
-      event.preventDefault();
-      event.stopPropagation();
-      suppressClick = false;
-    }
-  }, true);
-
   // ---- one listener per kind of event, for every diagram on the page -------------------------
 
   document.addEventListener('click', function (event) {
@@ -435,7 +323,7 @@
     var button = event.target.closest('button[data-action]');
     if (button && s.root.contains(button)) return act(s, button.getAttribute('data-action'), button);
     var sort = event.target.closest('button[data-sort]');
-    if (sort) return sortRows(s, sort);
+    if (sort) return G.sortRows(s, sort);
     var toggle = event.target.closest('a.toggle[data-fragment]');
     if (toggle && !event.defaultPrevented && event.button === 0 && window.htmx &&
         !(event.metaKey || event.ctrlKey || event.shiftKey || event.altKey)) {
@@ -448,13 +336,13 @@
     if (!event.target.matches('.graph [data-role="find"]')) return;
     var s = stateOf(event.target);
     if (!s) return;
-    search(s, event.target.value);
+    G.search(s, event.target.value);
   });
 
   document.addEventListener('change', function (event) {
     if (!event.target.matches('.graph [data-role="filter"]')) return;
     var s = stateOf(event.target);
-    if (s) filter(s, event.target.value);
+    if (s) G.filter(s, event.target.value);
   });
 
   document.addEventListener('keydown', function (event) {
@@ -463,8 +351,8 @@
     if (event.target.matches('[data-role="find"]')) {
       if (event.key === 'Enter') {
         event.preventDefault();
-        search(s, event.target.value);
-        nextMatch(s);
+        G.search(s, event.target.value);
+        G.nextMatch(s);
       }
       return;
     }
@@ -514,7 +402,7 @@
     var id = (event.detail && event.detail.step) || '';
     document.querySelectorAll('.graph').forEach(function (root) {
       var s = states.get(root);
-      if (s && s.placed) select(s, id);
+      if (s && s.placed) G.select(s, id);
     });
   });
 
@@ -525,7 +413,7 @@
     else if (action === 'zoom-out') zoomAt(s, s.cw / 2, s.ch / 2, 1 / ZOOM_STEP);
     else if (action === 'fit') fit(s);
     else if (action === 'reset') place(s);
-    else if (action === 'view') showList(s, s.list.hidden);
+    else if (action === 'view') G.showList(s, s.list.hidden);
     else if (action === 'jump') nextFailure(s, button);
   }
 
@@ -549,277 +437,19 @@
     link.dispatchEvent(new MouseEvent('click', { bubbles: true, cancelable: true, view: window }));
   }
 
-  function filter(s, value) {
-    s.filter = FILTERS[value] ? value : 'all';
-    s.list.setAttribute('data-filter', s.filter);
-    mark(s);
-    var wanted = FILTERS[s.filter];
-    if (!wanted || !s.list.hidden) return;
-    showSteps(s, steps(s).filter(function (step) { return wanted.indexOf(step.status) >= 0; }));
-  }
-
-  // ---- list view: rendered by the server, fetched when first shown -----------------------------
-
-  function showList(s, list) {
-    if (list && !s.rows && !s.loading) loadList(s);
-    s.list.hidden = !list;
-    s.canvas.hidden = list;
-    var button = s.root.querySelector('[data-action="view"]');
-    button.textContent = list ? 'Diagram' : 'List view';
-    button.setAttribute('aria-pressed', String(list));
-    s.root.querySelectorAll('.graph-zoom button').forEach(function (b) { b.disabled = list; });
-    saved(s).list = list;
-  }
-
-  function loadList(s) {
-    var page = s.root.closest('[data-step-list-url]');
-    var url = page && page.getAttribute('data-step-list-url');
-    if (!url || !window.htmx) return;
-    s.loading = true;
-    s.list.setAttribute('aria-busy', 'true');
-    window.htmx.ajax('GET', url, { target: s.list, swap: 'innerHTML' }).then(function () {
-      s.rows = new Map();
-      s.list.querySelectorAll('tbody tr[data-step-id]').forEach(function (tr) {
-        s.rows.set(tr.getAttribute('data-step-id'), tr);
-        tr.searchKey = (tr.textContent + '\n' + tr.getAttribute('data-step-id')).toLowerCase();
-      });
-      if (s.query) matchRows(s);
-    }).finally(function () {
-      s.loading = false;
-      s.list.removeAttribute('aria-busy');
-    });
-  }
-
-  function sortValue(key, tr) {
-    if (key === 'status') return Number(tr.getAttribute('data-rank'));
-    if (key === 'duration' || key === 'cu') {
-      var raw = tr.getAttribute(key === 'cu' ? 'data-cu' : 'data-s');
-      return raw === null ? null : Number(raw);
-    }
-    return tr.cells[key === 'name' ? 0 : 1].textContent.trim().toLowerCase();
-  }
-
-  function sortRows(s, button) {
-    var key = button.getAttribute('data-sort');
-    var th = button.closest('th');
-    var descending = th.getAttribute('aria-sort') === 'ascending';
-    var body = th.closest('table').tBodies[0];
-    var rows = Array.from(body.rows).map(function (tr, i) { return { tr: tr, i: i, v: sortValue(key, tr) }; });
-    rows.sort(function (a, b) {
-      if (a.v === null || b.v === null) return a.v === b.v ? a.i - b.i : a.v === null ? 1 : -1;
-      var order = typeof a.v === 'string' ? a.v.localeCompare(b.v) : a.v - b.v;
-      return (descending ? -order : order) || a.i - b.i;
-    });
-    var sorted = document.createDocumentFragment();
-    rows.forEach(function (row) { sorted.appendChild(row.tr); });
-    body.appendChild(sorted);
-    th.closest('tr').querySelectorAll('th').forEach(function (other) { other.removeAttribute('aria-sort'); });
-    th.setAttribute('aria-sort', descending ? 'descending' : 'ascending');
-  }
-
-  // ---- find and show: two paths over the diagram, whatever the number of steps ----------------
-
-  // What Find and Show leave out is dimmed by one veil with a hole over each step they keep, and
-  // each match of Find is ringed by one path: a keystroke rewrites two attributes and restyles
-  // no step, so its cost does not grow with the diagram's size in the browser's style, layout
-  // or paint work (only the loop over the index below does).
-  function search(s, text) {
-    var query = text.trim().toLowerCase();
-    if (query === s.query) return;
-    // A longer query can only match fewer steps: look again only at the last matches.
-    var pool = s.query !== '' && query.indexOf(s.query) === 0 ? s.matches : steps(s);
-    s.query = query;
-    s.matchAt = -1;
-    s.matches = pool.filter(function (step) {
-      step.hit = query !== '' && step.key.indexOf(query) >= 0;
-      return step.hit;
-    });
-    mark(s);
-    s.list.classList.toggle('has-query', query !== '');
-    if (s.rows) matchRows(s);
-    var n = s.matches.length;
-    var out = s.root.querySelector('[data-role="matches"]');
-    out.textContent = query === '' ? '' : n === 0 ? 'No matches' : n === 1 ? '1 match' : n + ' matches';
-  }
-
-  function mark(s) {
-    var wanted = FILTERS[s.filter];
-    var holes = [];
-    var rings = [];
-    if (s.query !== '' || wanted) {
-      holes.push('M-50 -50H' + (s.width + 50) + 'V' + (s.height + 50) + 'H-50Z');
-      steps(s).forEach(function (step) {
-        if (wanted && wanted.indexOf(step.status) < 0) return;
-        if (s.query !== '' && !step.hit) return;
-        holes.push('M' + step.x + ' ' + step.y + 'h' + s.boxW + 'v' + s.boxH + 'h' + -s.boxW + 'Z');
-        // square corners: thousands of arcs would cost more than the rest of a keystroke
-        if (s.query !== '') rings.push('M' + (step.x - 4) + ' ' + (step.y - 4) + 'h' + (s.boxW + 8) + 'v' + (s.boxH + 8) + 'h' + -(s.boxW + 8) + 'Z');
-      });
-    }
-    s.marks.veil.setAttribute('d', holes.join(''));
-    s.marks.rings.setAttribute('d', rings.join(''));
-  }
-
-  // ---- marks: what changes on the diagram is drawn over it ------------------------------------
-
-  // The veil of Find and Show, the rings of the matches, the selected step and the step under
-  // the pointer are paths in a second, small <svg> laid over the diagram (with the same
-  // transform). Changing them repaints only that <svg>: the diagram's own thousands of
-  // elements are painted once, not again on each keystroke, click or hover.
-  function overlay(s) {
-    var ns = 'http://www.w3.org/2000/svg';
-    var svg = document.createElementNS(ns, 'svg');
-    svg.setAttribute('class', 'graph-marks');
-    svg.setAttribute('aria-hidden', 'true');
-    svg.setAttribute('width', String(s.width));
-    svg.setAttribute('height', String(s.height));
-    s.marks = { svg: svg };
-    ['veil', 'selected', 'rings', 'hover'].forEach(function (name) {
-      var path = document.createElementNS(ns, 'path');
-      path.setAttribute('class', 'graph-' + name);
-      svg.appendChild(path);
-      s.marks[name] = path;
-    });
-    s.svg.after(svg);
-  }
-
-  // A step's box as a path, with its rounded corners.
-  function outline(s, step) {
-    var x = step.x;
-    var y = step.y;
-    var r = s.boxR;
-    var w = s.boxW - 2 * r;
-    var h = s.boxH - 2 * r;
-    var arc = 'a' + r + ' ' + r + ' 0 0 1 ';
-    return 'M' + (x + r) + ' ' + y + 'h' + w + arc + r + ' ' + r + 'v' + h + arc + -r + ' ' + r +
-      'h' + -w + arc + -r + ' ' + -r + 'v' + -h + arc + r + ' ' + -r + 'Z';
-  }
-
-  function select(s, id) {
-    if (id === s.selected) return;
-    s.selected = id || '';
-    var step = s.selected && find(s, s.selected);
-    s.marks.selected.setAttribute('d', step ? outline(s, step) : '');
-  }
-
-  function hover(s, el) {
-    if (el === s.hovered) return;
-    s.hovered = el;
-    var step = el && record(s, el);
-    s.marks.hover.setAttribute('d', step ? outline(s, step) : '');
-    s.marks.hover.setAttribute('data-status', step ? step.status : '');
-  }
-
-  function matchRows(s) {
-    s.rows.forEach(function (tr) {
-      tr.classList.toggle('is-match', s.query !== '' && tr.searchKey.indexOf(s.query) >= 0);
-    });
-  }
-
-  function nextMatch(s) {
-    if (!s.matches.length || !s.list.hidden) return;
-    s.matchAt = (s.matchAt + 1) % s.matches.length;
-    reveal(s, s.matches[s.matchAt], true);
-  }
-
-  // ---- live statuses ---------------------------------------------------------------------------
-
-  // The statuses in sort order, from the registry (viewer/runs/status.py) through the page.
-  function statusOrder(root) {
-    return ((root && root.getAttribute('data-status-order')) || 'unknown').split(' ');
-  }
-
-  function update(s, statuses) {
-    var legend = s.root.querySelector('.graph-legend');
-    var all = steps(s);
-    var changed = false;
-    Object.keys(statuses).forEach(function (id) {
-      var step = s.index.byId.get(id);
-      var entry = statuses[id] || {};
-      if (!step) return;
-      var order = statusOrder(s.root);
-      var status = order.indexOf(entry.status) >= 0 ? entry.status : 'unknown';
-      var el = step.el;
-      var warned = entry.warned === true;
-      var label = el.getAttribute('aria-label') || '';
-      if (label.slice(-WARNED.length) === WARNED) label = label.slice(0, -WARNED.length);
-      var cut = label.lastIndexOf(SEP) + SEP.length;
-      var text = typeof entry.text === 'string' && entry.text ? entry.text : label.slice(cut);
-      if (warned !== el.classList.contains('warned')) markWarned(s, el, warned);
-      var named = label.slice(0, cut) + text + (warned ? WARNED : '');
-      if (named !== el.getAttribute('aria-label')) el.setAttribute('aria-label', named);
-      if (status === step.status && label.slice(cut) === text) return;
-      var before = step.status;
-      step.status = status;
-      el.setAttribute('data-status', status);
-      el.querySelectorAll('use:not(.warn-mark use)').forEach(function (use) {
-        var href = use.getAttribute('href') || '';
-        if (/^#(st|b|r)-/.test(href)) use.setAttribute('href', href.replace(/-[a-z_]+$/, '-' + status));
-      });
-      step.key = (named + '\n' + id).toLowerCase();
-      changed = true;
-      var row = s.rows && s.rows.get(id);
-      if (row) {
-        row.setAttribute('data-status', status);
-        row.setAttribute('data-rank', String(order.indexOf(status)));
-        row.cells[2].querySelector('use').setAttribute('href', '#st-' + status);
-        row.cells[2].querySelector('span').textContent = text;
-      }
-      if (before !== status) {
-        count(legend, before, -1);
-        count(legend, status, 1);
-      }
-    });
-    var jumpButton = s.root.querySelector('[data-action="jump"]');
-    jumpButton.disabled = !all.some(function (step) { return step.status === 'failure'; });
-    if (changed && s.query !== '') {
-      var query = s.query; // statuses are searched too: match again
-      s.query = '';
-      search(s, query);
-    } else if (changed) {
-      mark(s);
-    }
-  }
-
-  // A step that succeeded with a warning in its logs gets the mark _graph.html draws beside
-  // its box (or loses it): the live refresh says which steps have one now.
-  function markWarned(s, el, warned) {
-    el.classList.toggle('warned', warned);
-    var mark = el.querySelector('.warn-mark');
-    if (mark) mark.remove();
-    if (!warned) return;
-    var x = s.boxX + s.boxW;
-    var y = s.boxY;
-    mark = document.createElementNS(SVG, 'g');
-    mark.setAttribute('class', 'warn-mark');
-    var title = document.createElementNS(SVG, 'title');
-    title.textContent = 'Succeeded with a warning in its logs';
-    var circle = document.createElementNS(SVG, 'circle');
-    [['cx', x], ['cy', y], ['r', 11]].forEach(function (a) { circle.setAttribute(a[0], String(a[1])); });
-    var icon = document.createElementNS(SVG, 'use');
-    [['href', '#st-warned'], ['x', x - 8], ['y', y - 8], ['width', 16], ['height', 16]].forEach(function (a) {
-      icon.setAttribute(a[0], String(a[1]));
-    });
-    mark.append(title, circle, icon);
-    el.insertBefore(mark, el.querySelector('use[href="#tag"]'));
-  }
-
-  function count(legend, status, delta) {
-    var n = legend && legend.querySelector('[data-count="' + status + '"]');
-    if (!n) return;
-    var value = Math.max(0, Number(n.textContent) + delta);
-    n.textContent = String(value);
-    n.parentNode.hidden = value === 0;
-  }
-
-  document.addEventListener('viewer:statuses', function (event) {
-    var statuses = event.detail && event.detail.statuses;
-    if (!statuses || typeof statuses !== 'object') return;
-    document.querySelectorAll('.graph').forEach(function (root) {
-      var s = states.get(root);
-      if (s) update(s, statuses);
-    });
-  });
+  // What the other parts (graph-canvas.js, graph-marks.js, graph-list.js, graph-live.js) use.
+  G.states = states;
+  G.steps = steps;
+  G.find = find;
+  G.record = record;
+  G.reveal = reveal;
+  G.showSteps = showSteps;
+  G.saved = saved;
+  G.setView = setView;
+  G.zoomAt = zoomAt;
+  G.settleLater = settleLater;
+  G.coarse = coarse;
+  G.zoomKey = zoomKey;
 
   document.addEventListener('htmx:after:swap', initAll);
   if (document.readyState === 'loading') {
