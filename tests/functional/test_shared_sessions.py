@@ -38,6 +38,14 @@ def copy_session(source: FlaskClient, target: FlaskClient) -> None:
     target.set_cookie(SESSION, cookie.value)
 
 
+def instances(
+    make_app: Callable[..., Flask], upstream: RecordingTransport, redis_server: RedisServer
+) -> tuple[Flask, Flask]:
+    """Two viewer instances in token mode sharing one Redis."""
+    one, two = (token_mode_app(make_app, upstream, redis_url=redis_server.url) for _ in "12")
+    return one, two
+
+
 def refused_as_signed_out(client: FlaskClient) -> bool:
     answer = client.get(RUN_LINK)
     return answer.status_code == 302 and query_of(answer.headers["Location"]).get("reason") == [
@@ -62,8 +70,7 @@ def test_a_copied_cookie_stops_working_at_sign_out(
 def test_with_redis_a_sign_out_on_one_instance_holds_on_every_other(
     make_app: Callable[..., Flask], upstream: RecordingTransport, redis_server: RedisServer
 ) -> None:
-    one = token_mode_app(make_app, upstream, redis_url=redis_server.url)
-    two = token_mode_app(make_app, upstream, redis_url=redis_server.url)
+    one, two = instances(make_app, upstream, redis_server)
     person, copy = one.test_client(), two.test_client()
     sign_in(person)
     copy_session(person, copy)
@@ -78,8 +85,7 @@ def test_with_redis_a_sign_out_on_one_instance_holds_on_every_other(
 def test_sign_outs_made_while_redis_is_down_reach_it_when_it_is_back(
     make_app: Callable[..., Flask], upstream: RecordingTransport, redis_server: RedisServer
 ) -> None:
-    one = token_mode_app(make_app, upstream, redis_url=redis_server.url)
-    two = token_mode_app(make_app, upstream, redis_url=redis_server.url)
+    one, two = instances(make_app, upstream, redis_server)
     person, copy = one.test_client(), two.test_client()
     sign_in(person)
     copy_session(person, copy)
@@ -131,7 +137,7 @@ def test_an_untrusted_client_cannot_pick_its_address(
 def test_with_redis_the_limit_counts_across_instances_and_survives_redis_going_away(
     make_app: Callable[..., Flask], upstream: RecordingTransport, redis_server: RedisServer
 ) -> None:
-    apps = [token_mode_app(make_app, upstream, redis_url=redis_server.url) for _ in range(2)]
+    apps = instances(make_app, upstream, redis_server)
     clients = [app.test_client() for app in apps]
     tokens = [csrf_of(client) for client in clients]
 
