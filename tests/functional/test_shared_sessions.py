@@ -42,7 +42,7 @@ def instances(
     make_app: Callable[..., Flask], upstream: RecordingTransport, redis_server: RedisServer
 ) -> tuple[Flask, Flask]:
     """Two viewer instances in token mode sharing one Redis."""
-    one, two = (token_mode_app(make_app, upstream, redis_url=redis_server.url) for _ in "12")
+    one, two = (token_mode_app(make_app, upstream, redis_url=redis_server.url) for _ in range(2))
     return one, two
 
 
