@@ -11,13 +11,14 @@ from flask_compress import Compress
 
 from viewer import auth, explain, logs, metrics, redis_store, security
 from viewer.config import Settings
-from viewer.graph.cache import LayoutCache, drawing_bytes
+from viewer.graph.cache import LayoutCache
 from viewer.runs import service
 from viewer.runs.upstream import Endpoint
 from viewer.web import (
     access,
     assets,
     audit,
+    diagrams,
     errors,
     formatting,
     fragments,
@@ -65,8 +66,9 @@ def create_app(
     metrics.serving_threads(settings.threads)
     redis_store.init_app(app, settings.redis_url)
     service.init_app(app, settings, endpoint_for(settings, transport))
+    # Layouts, and the diagrams drawn from them for finished runs (web/diagrams.py).
     app.extensions["layout_cache"] = LayoutCache(
-        max_entries=64, max_bytes=settings.cache_max_bytes // 4, size=drawing_bytes
+        max_entries=64, max_bytes=settings.cache_max_bytes // 4, size=diagrams.kept_bytes
     )
     formatting.init_app(app)
     explain.init_app(app)

@@ -44,11 +44,13 @@ def main() -> int:
     from viewer.collector import tune_collector
     from viewer.malloc import limit_arenas
     from viewer.serving import GracefulServer, allow_open_files
+    from viewer.web.templating import compile_templates
 
     arenas = limit_arenas()  # before any thread allocates
     tune_collector()
 
     app = create_app(settings)  # configures logging
+    compile_templates(app)  # before the first request, not during it
     allow_open_files(settings.connection_limit)
     server = GracefulServer(app, settings)
     source = "demo runs (no RUNS_API_URL set)" if settings.demo_mode else settings.runs_api_url

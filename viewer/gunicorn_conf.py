@@ -89,6 +89,13 @@ def on_starting(server: Any) -> None:
         os.environ[_METRICS_ENV] = _own_metrics_dir
 
 
+def post_worker_init(worker: Any) -> None:
+    """A worker has built its app: compile the templates before it takes a request."""
+    from viewer.web.templating import compile_templates
+
+    compile_templates(worker.wsgi)
+
+
 def child_exit(_server: Any, worker: Any) -> None:
     """A worker ended: drop its live gauges (busy threads, cache bytes, breaker state)."""
     from prometheus_client import multiprocess

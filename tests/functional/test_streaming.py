@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import gzip
 import zlib
 from collections.abc import Callable
+from typing import Any
 
-from flask import Flask
+from flask import Flask, template_rendered
 from flask.testing import FlaskClient
 
 from tests.conftest import envelope
@@ -53,3 +55,53 @@ def test_a_failed_full_read_says_so_in_place_of_the_diagram(
     assert 'role="alert"' in graph and "req-full-500" in graph
     assert 'href="/runs/run_1">Try again</a>' in graph
     assert html.rstrip().endswith("</html>")
+
+
+def graph_section(html: str) -> str:
+    return html.split('<section id="graph"')[1].split("</section>")[0]
+
+
+def diagrams_rendered(app: Flask, path: str, **headers: str) -> tuple[int, bytes]:
+    """How many times one page rendered _graph.html, and its body as sent."""
+    rendered = []
+
+    def record(_app: Flask, template: Any, context: Any, **_extra: Any) -> None:
+        rendered.append(template.name)
+
+    with template_rendered.connected_to(record, app):
+        answer = app.test_client().get(path, headers=headers)
+        body = answer.get_data()
+    return rendered.count("_graph.html"), body
+
+
+def test_a_finished_runs_diagram_is_drawn_once_then_sent_whole(app: Flask) -> None:
+    drawn, first = diagrams_rendered(app, f"/runs/{FAILED_RUN}", **{"Accept-Encoding": "gzip"})
+    assert drawn == 1
+    drawn, again = diagrams_rendered(app, f"/runs/{FAILED_RUN}", **{"Accept-Encoding": "gzip"})
+    assert drawn == 0, "the diagram of the same answer is kept"
+    drawn, plain = diagrams_rendered(app, f"/runs/{FAILED_RUN}")
+    assert drawn == 0
+    # gzip.decompress checks the member's CRC-32 and length: the spliced stream is whole.
+    pages = [gzip.decompress(first).decode(), gzip.decompress(again).decode(), plain.decode()]
+    assert len({graph_section(page) for page in pages}) == 1
+    assert 'class="graph-svg"' in graph_section(pages[1])
+    assert all(page.rstrip().endswith("</html>") for page in pages)
+    assert "<!-- part " not in pages[1] + pages[2], "no marker is left in the page"
+
+
+def test_the_kept_diagram_follows_the_boxes_and_the_page(app: Flask) -> None:
+    run = "run_0c7d5e2f96"  # wide fan-outs drawn as boxes
+    closed = graph_section(app.test_client().get(f"/runs/{run}").get_data(as_text=True))
+    link = closed.split('class="cluster toggle" href="')[1].split('"')[0].replace("&amp;", "&")
+    opened = app.test_client().get(f"/runs/{run}{link}").get_data(as_text=True)
+    assert graph_section(opened) != closed
+    assert graph_section(app.test_client().get(f"/runs/{run}").get_data(as_text=True)) == closed
+    listed = app.test_client().get(f"/runs/{run}?steps=all").get_data(as_text=True)
+    assert "steps=all&amp;node=" in graph_section(listed), "links keep the server-drawn page"
+    assert "steps=all&amp;node=" not in closed
+
+
+def test_a_moving_runs_diagram_is_drawn_for_every_page(app: Flask) -> None:
+    waiting = "run_2be7f0a913"
+    assert diagrams_rendered(app, f"/runs/{waiting}")[0] == 1
+    assert diagrams_rendered(app, f"/runs/{waiting}")[0] == 1

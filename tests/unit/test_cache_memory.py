@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from markupsafe import Markup
 
 from tests.support.memory import deep_size
 from viewer.demo.generate import generate_workflow_run
@@ -17,6 +18,8 @@ from viewer.graph.plan import plan
 from viewer.runs.cache import ANSWER_BYTES_PER_JSON_BYTE, MODEL_BYTES_PER_JSON_BYTE, kept_bytes
 from viewer.runs.model import Run
 from viewer.runs.service import redact_payload
+from viewer.web.diagrams import Diagram, deflated
+from viewer.web.diagrams import kept_bytes as kept_diagram_or_layout
 
 DEMO_RUNS = sorted(Path("viewer/demo/runs").glob("*.json"))
 
@@ -54,3 +57,10 @@ def test_the_layout_cache_keeps_within_its_bytes() -> None:
     assert len(cache) == 3
     assert cache.get_or_compute("big", lambda: "x" * 500) == "x" * 500
     assert len(cache) == 3, "a value larger than the bound is used, not kept"
+
+
+@pytest.mark.parametrize("text", ["", "<svg>" + "é" * 5000 + "</svg>", "<g>" * 20000])
+def test_a_diagrams_estimate_covers_it(text: str) -> None:
+    kept = Diagram(Markup(text), deflated(text))  # noqa: S704 - test text, never sent
+    assert deep_size(kept) <= kept.kept_bytes
+    assert kept_diagram_or_layout(kept) == kept.kept_bytes

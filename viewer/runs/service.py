@@ -73,6 +73,7 @@ class RunRead:
     run: Run
     request_id: str | None
     what: What
+    digest: str = ""  # of the answer's body: names what the run was read from
 
 
 class ParsedRuns:
@@ -143,7 +144,8 @@ class RunsService:
     def get(self, run_id: str, what: What = FULL, credential: str | None = None) -> RunRead:
         """The run as a model; `credential` replaces the server's token (a person's own)."""
         key, answer = self._read(run_id, what, credential)
-        return RunRead(self.parsed.run_of(key, answer, run_id), answer.request_id, what)
+        run = self.parsed.run_of(key, answer, run_id)
+        return RunRead(run, answer.request_id, what, answer.digest)
 
     def _read(self, run_id: str, what: What, credential: str | None) -> tuple[Hashable, RunAnswer]:
         run_id = check_run_id(run_id)

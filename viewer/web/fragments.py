@@ -6,9 +6,10 @@ from flask import Blueprint, abort, render_template, request
 
 from viewer.runs.ids import check_step_id, check_step_ids
 from viewer.web.audit import not_audited
+from viewer.web.diagrams import diagram
 from viewer.web.loading import read_run
 from viewer.web.steplist import step_list
-from viewer.web.steps import box_choices, load_panels, run_graph, run_page_view
+from viewer.web.steps import box_choices, load_panels, run_page_view
 from viewer.web.timeline import live_href, run_timeline
 
 bp = Blueprint("fragments", __name__, url_prefix="/_fragments")
@@ -19,8 +20,10 @@ bp = Blueprint("fragments", __name__, url_prefix="/_fragments")
 def graph(run_id: str) -> str:
     """The diagram and list of steps, with the failure summary sent alongside."""
     read = read_run(run_id)
-    graph = run_graph(read.run, box_choices(request.args))
-    return render_template("_graph_fragment.html", graph=graph, page=run_page_view(read))
+    page = run_page_view(read)
+    return render_template(
+        "_graph_fragment.html", diagram=diagram(read, box_choices(request.args), page), page=page
+    )
 
 
 @bp.get("/runs/<run_id>/list")

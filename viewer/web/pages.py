@@ -74,13 +74,12 @@ def run_page(run_id: str) -> Response:
     args = request.args
 
     def later() -> FullParts:
-        parts = full_parts(run_id, boxes, selected, with_list)
+        parts = full_parts(run_id, boxes, selected, with_list, drawn=not on_timeline)
         if not on_timeline:
             return parts
         run = parts.page.run
         return replace(
             parts,
-            graph=None,
             timeline=run_timeline(run, args),
             timeline_live_href=live_href(run, args),
         )

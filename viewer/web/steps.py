@@ -1,4 +1,4 @@
-"""Shared by pages and fragments: the graph view and step panels of a run."""
+"""Shared by pages and fragments: the parts of a run read in full, and step panels."""
 
 from __future__ import annotations
 
@@ -10,11 +10,9 @@ from flask import current_app
 from werkzeug.datastructures import MultiDict
 
 from viewer.errors import InvalidView
-from viewer.graph.toggles import NO_BOXES, Boxes, parse_boxes
-from viewer.graph.view import GraphView, graph_view
-from viewer.runs.model import Run
+from viewer.graph.toggles import Boxes, parse_boxes
 from viewer.runs.service import RunRead, What
-from viewer.web.formatting import duration_between, format_number
+from viewer.web.diagrams import Diagram, diagram
 from viewer.web.loading import read_run
 from viewer.web.panel import StepPanel, step_panel
 from viewer.web.steplist import StepList, step_list
@@ -30,44 +28,26 @@ def box_choices(args: MultiDict[str, str]) -> Boxes:
     return parse_boxes(values[0] if values else "")
 
 
-def run_graph(run: Run, boxes: Boxes = NO_BOXES) -> GraphView:
-    """The graph of a run read in full (definition and execution state)."""
-    return graph_view(
-        run_id=run.id,
-        workflow_id=run.workflow_id,
-        workflow_version=run.workflow_version,
-        definition=run.definition,
-        statuses={step_id: state.status.key for step_id, state in run.steps.items()},
-        labels={step_id: state.status.label for step_id, state in run.steps.items()},
-        step_facts={
-            step_id: (
-                duration_between(state.started, state.finished) or "—",
-                format_number(state.cu) if state.cu is not None else "—",
-            )
-            for step_id, state in run.steps.items()
-        },
-        cache=current_app.extensions["layout_cache"],
-        boxes=boxes,
-    )
-
-
 @dataclass(frozen=True, slots=True)
 class FullParts:
     """What the run page shows once the run is read in full."""
 
     page: RunPage  # built from the full read: attention and inputs with their schema
-    graph: GraphView | None  # None on the timeline view
+    diagram: Diagram | None  # None on the timeline view
     steplist: StepList | None  # the table of every step, for `?steps=all`
     timeline: Any = None  # viewer.web.timeline.Timeline on `?view=timeline`
     timeline_live_href: str | None = None
 
 
-def full_parts(run_id: str, boxes: Boxes, selected: str | None, with_list: bool) -> FullParts:
-    """Read the run in full: its page parts, its diagram, and its step table when asked for."""
+def full_parts(
+    run_id: str, boxes: Boxes, selected: str | None, with_list: bool, *, drawn: bool = True
+) -> FullParts:
+    """Read the run in full: its page parts, its diagram (unless not `drawn`), and its step
+    table when asked for."""
     read = read_run(run_id)
     steplist = step_list(read.run, keep_steps_all=True) if with_list else None
     page = run_page_view(read, selected, server_drawn=with_list)
-    return FullParts(page, run_graph(read.run, boxes), steplist)
+    return FullParts(page, diagram(read, boxes, page) if drawn else None, steplist)
 
 
 def load_panels(run_id: str, step_ids: list[str], *, server_drawn: bool = False) -> list[StepPanel]:
