@@ -162,3 +162,13 @@ def test_find_back_edges_breaks_every_cycle_and_nothing_else() -> None:
     flat = [(u, v) for u, out in enumerate(succ) for v in out]
     assert sorted(flat[i] for i in back) == [(2, 0), (3, 3)]
     assert find_back_edges([[1, 2], [2], []]) == []
+
+
+def test_short_branches_hang_above_their_merge_and_share_one_trunk() -> None:
+    # 1 splits into a chain of four (2..5) and two single steps (6, 8); all three merge in 7
+    edges = [(0, 1), (1, 2), (2, 3), (3, 4), (4, 5), (5, 7), (1, 6), (6, 7), (1, 8), (8, 7)]
+    layout = layered_layout(9, edges, starts=[0])
+    assert layout.layers[7] == 6
+    assert layout.layers[6] == layout.layers[8] == 5  # next to the merge, not under the split
+    assert layout.points == 3  # one trunk from 1 down to them, not one from each to 7
+    assert layout.crossings == 0

@@ -15,8 +15,10 @@ POINTS_PER_ITEM = 4  # virtual points allowed per node and edge of the input
 def assign_layers(
     n: int, dag_edges: Sequence[tuple[int, int]], pinned: frozenset[int], work: Work
 ) -> list[int]:
-    """Longest path from the sources, then nodes with more children than parents move down
-    next to their nearest child (shorter edges, fewer virtual points)."""
+    """Longest path from the sources, then every node with at least as many children as
+    parents moves down next to its nearest child: edges get no longer in total, and the long
+    ones start at a branching step, whose trunk they share (fewer virtual points, fewer
+    crossings)."""
     succ: list[list[int]] = [[] for _ in range(n)]
     indeg = [0] * n
     for u, v in dag_edges:
@@ -35,7 +37,7 @@ def assign_layers(
             if indeg[v] == 0:
                 topo.append(v)
     for u in reversed(topo):
-        if succ[u] and u not in pinned and len(succ[u]) > parents[u]:
+        if succ[u] and u not in pinned and len(succ[u]) >= parents[u]:
             layer[u] = min(layer[v] for v in succ[u]) - 1
     return layer
 
