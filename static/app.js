@@ -91,9 +91,17 @@
       window.history.pushState({ step: null }, '', pageUrl(null));
     }
     // Back to the step in whichever view of the steps is showing (diagram or list).
-    var back = step && Array.from(
+    var links = step ? Array.from(
       document.querySelectorAll('.graph a[data-step-id="' + CSS.escape(step) + '"]')
-    ).find(function (el) { return el.getClientRects().length > 0; });
+    ) : [];
+    var graph = window.viewerGraph;
+    if (step && graph && graph.link) {
+      document.querySelectorAll('.graph-svg').forEach(function (svg) {
+        var el = graph.link(svg, step);
+        if (el) links.push(el);
+      });
+    }
+    var back = links.find(function (el) { return el.getClientRects().length > 0; });
     if (back) back.focus();
   }
 
@@ -106,10 +114,11 @@
       closePanel('push');
       return;
     }
-    var link = event.target.closest('a[data-step-id]');
-    if (link && runId()) {
+    // a step's link: in the lists and notes by its data-step-id, in the diagram by its href
+    var link = event.target.closest('a[data-step-id], .graph-svg .steps > a');
+    var step = link && (link.getAttribute('data-step-id') || window.viewerGraph.stepId(link));
+    if (step && runId()) {
       event.preventDefault();
-      var step = link.getAttribute('data-step-id');
       openStep(step, step === currentStep() ? 'replace' : 'push', link);
     }
   });

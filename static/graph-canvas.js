@@ -67,7 +67,7 @@
     canvas.addEventListener('pointercancel', end);
     // The step under the pointer is outlined over the diagram (a CSS :hover would repaint it all).
     canvas.addEventListener('pointerover', function (event) {
-      G.hover(s, drag && drag.moved ? null : event.target.closest('a.step, a.cluster'));
+      G.hover(s, drag && drag.moved ? null : event.target.closest(G.STEPS + ', a.cluster'));
     });
     canvas.addEventListener('pointerleave', function () { G.hover(s, null); });
     // The wheel scrolls the page; Ctrl/⌘ + wheel (and a touchpad's pinch) zooms the diagram.

@@ -4,9 +4,10 @@
   'use strict';
 
   var G = (window.viewerGraph = window.viewerGraph || {});
-  var SEP = ' — '; // between name, type and status in a step's aria-label
-  var WARNED = SEP + 'with a warning in its logs'; // ends a warned step's aria-label (svg.py)
+  var WARNED_TITLE = 'Succeeded with a warning in its logs'; // the mark's (viewer/graph/svg.py)
+  var WARNED = ', with a warning in its logs'; // ends the icon's title of a step with the mark
   var SVG = 'http://www.w3.org/2000/svg';
+  var MOVE = /^M(-?[\d.]+)[ ,]?(-?[\d.]+)/; // an icon's first point: the rest is relative
 
   // ---- live statuses ---------------------------------------------------------------------------
 
@@ -26,23 +27,24 @@
       var order = statusOrder(s.root);
       var status = order.indexOf(entry.status) >= 0 ? entry.status : 'unknown';
       var el = step.el;
+      var icon = el.querySelector(':scope > path');
+      var word = icon && icon.querySelector('title');
+      if (!word) return;
+      var said = word.textContent;
+      if (said.slice(-WARNED.length) === WARNED) said = said.slice(0, -WARNED.length);
+      var text = typeof entry.text === 'string' && entry.text ? entry.text : said;
       var warned = entry.warned === true;
-      var label = el.getAttribute('aria-label') || '';
-      if (label.slice(-WARNED.length) === WARNED) label = label.slice(0, -WARNED.length);
-      var cut = label.lastIndexOf(SEP) + SEP.length;
-      var text = typeof entry.text === 'string' && entry.text ? entry.text : label.slice(cut);
-      if (warned !== el.classList.contains('warned')) markWarned(s, el, warned);
-      var named = label.slice(0, cut) + text + (warned ? WARNED : '');
-      if (named !== el.getAttribute('aria-label')) el.setAttribute('aria-label', named);
-      if (status === step.status && label.slice(cut) === text) return;
+      if (warned !== !!el.querySelector('.warn-mark')) markWarned(s, step, warned);
+      var title = text + (warned ? WARNED : '');
+      if (title !== word.textContent) {
+        word.textContent = title;
+        step.key = (el.textContent + '\n' + id).toLowerCase();
+      }
+      if (status === step.status && said === text) return;
       var before = step.status;
       step.status = status;
       el.setAttribute('data-status', status);
-      el.querySelectorAll('use:not(.warn-mark use)').forEach(function (use) {
-        var href = use.getAttribute('href') || '';
-        if (/^#(st|b|r)-/.test(href)) use.setAttribute('href', href.replace(/-[a-z_]+$/, '-' + status));
-      });
-      step.key = (named + '\n' + id).toLowerCase();
+      if (before !== status) icon.setAttribute('d', redrawn(s, icon.getAttribute('d'), before, status));
       changed = true;
       var row = s.rows && s.rows.get(id);
       if (row) {
@@ -67,27 +69,47 @@
     }
   }
 
-  // A step that succeeded with a warning in its logs gets the mark _graph.html draws beside
-  // its box (or loses it): the live refresh says which steps have one now.
-  function markWarned(s, el, warned) {
-    el.classList.toggle('warned', warned);
+  // An icon's path data as the <symbol> of `key` has it (first point, then relative moves).
+  function symbol(s, key) {
+    var path = s.svg.querySelector('#st-' + key + ' path');
+    return path ? path.getAttribute('d') : 'M0 0';
+  }
+
+  // `d` drawn with its first point moved by (dx, dy).
+  function moved(d, dx, dy) {
+    var m = MOVE.exec(d);
+    var round = function (v) { return Math.round(v * 100) / 100; };
+    return 'M' + round(Number(m[1]) + dx) + ' ' + round(Number(m[2]) + dy) + d.slice(m[0].length);
+  }
+
+  // A step's icon `d` (of status `from`) as the icon of status `to`, in the same place.
+  function redrawn(s, d, from, to) {
+    var at = MOVE.exec(d);
+    var was = MOVE.exec(symbol(s, from));
+    if (!at || !was) return d;
+    return moved(symbol(s, to), Number(at[1]) - Number(was[1]), Number(at[2]) - Number(was[2]));
+  }
+
+  // A step that succeeded with a warning in its logs gets the mark viewer/graph/svg.py draws
+  // on its box's top-right corner (or loses it): the live refresh says which steps have one now.
+  function markWarned(s, step, warned) {
+    var el = step.el;
     var mark = el.querySelector('.warn-mark');
     if (mark) mark.remove();
     if (!warned) return;
-    var x = s.boxX + s.boxW;
-    var y = s.boxY;
+    var x = step.x + s.boxW;
+    var y = step.y;
     mark = document.createElementNS(SVG, 'g');
     mark.setAttribute('class', 'warn-mark');
+    mark.setAttribute('aria-hidden', 'true');
     var title = document.createElementNS(SVG, 'title');
-    title.textContent = 'Succeeded with a warning in its logs';
+    title.textContent = WARNED_TITLE;
     var circle = document.createElementNS(SVG, 'circle');
     [['cx', x], ['cy', y], ['r', 11]].forEach(function (a) { circle.setAttribute(a[0], String(a[1])); });
-    var icon = document.createElementNS(SVG, 'use');
-    [['href', '#st-warned'], ['x', x - 8], ['y', y - 8], ['width', 16], ['height', 16]].forEach(function (a) {
-      icon.setAttribute(a[0], String(a[1]));
-    });
+    var icon = document.createElementNS(SVG, 'path');
+    icon.setAttribute('d', moved(symbol(s, 'warned'), x - 8, y - 8));
     mark.append(title, circle, icon);
-    el.insertBefore(mark, el.querySelector('use[href="#tag"]'));
+    el.insertBefore(mark, el.querySelector(':scope > .tag'));
   }
 
   function count(legend, status, delta) {

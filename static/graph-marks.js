@@ -98,10 +98,14 @@
       'h' + -w + arc + -r + ' ' + -r + 'v' + -h + arc + r + ' ' + -r + 'Z';
   }
 
+  // The selected step is outlined over the diagram, and is the current one for screen readers.
   function select(s, id) {
     if (id === s.selected) return;
+    var before = s.selected && G.find(s, s.selected);
+    if (before) before.el.removeAttribute('aria-current');
     s.selected = id || '';
     var step = s.selected && G.find(s, s.selected);
+    if (step) step.el.setAttribute('aria-current', 'true');
     s.marks.selected.setAttribute('d', step ? outline(s, step) : '');
   }
 

@@ -27,7 +27,7 @@
   var ZOOM_STEP = 1.25;
   var PAN_PX = 80;
   var SETTLE_MS = 250; // after the view last changed: redraw crisply, say what is off screen
-  var TRANSLATE = /translate\(\s*([-\d.]+)[\s,]+([-\d.]+)\s*\)/;
+  var STEPS = '.steps > a'; // a step: its link, drawn by viewer/graph/svg.py
 
   var states = new WeakMap(); // .graph element -> its state
   var views = {}; // run id -> {k, x, y, list}: kept when the diagram is drawn again
@@ -44,7 +44,7 @@
     var svg = root.querySelector('.graph-svg');
     var canvas = root.querySelector('[data-role="canvas"]');
     if (!svg || !canvas) return;
-    var box = svg.querySelector('#box');
+    var box = (svg.getAttribute('data-box') || '200 56 8').split(' ').map(Number); // w h corner
     var s = {
       root: root,
       svg: svg,
@@ -53,11 +53,9 @@
       runId: root.getAttribute('data-run-id') || '',
       width: Number(svg.getAttribute('width')) || 1,
       height: Number(svg.getAttribute('height')) || 1,
-      boxX: box ? Number(box.getAttribute('x')) || 0 : 0,
-      boxY: box ? Number(box.getAttribute('y')) || 0 : 0,
-      boxW: box ? Number(box.getAttribute('width')) || 200 : 200,
-      boxH: box ? Number(box.getAttribute('height')) || 56 : 56,
-      boxR: box ? Number(box.getAttribute('rx')) || 0 : 0,
+      boxW: box[0] || 200,
+      boxH: box[1] || 56,
+      boxR: box[2] || 0,
       k: 1, x: 0, y: 0,
       cw: 0, // the canvas's size, told by the ResizeObserver (never read here: no forced layout)
       ch: 0,
@@ -107,17 +105,24 @@
     G.select(s, selected);
   }
 
-  // One step's place, status and what "Find" searches, read from its attributes.
+  // A step's id: its link's `node` parameter (?node=<id>, or ?steps=all&node=<id>).
+  function stepId(el) {
+    var href = el.getAttribute('href') || '';
+    return new URLSearchParams(href.slice(href.indexOf('?') + 1)).get('node');
+  }
+
+  // One step's place (its box's <rect>), status and what "Find" searches (its texts: the
+  // full name and type where they were cut, the status word; and its id).
   function record(s, el) {
-    var id = el.getAttribute('data-step-id');
-    var m = TRANSLATE.exec(el.getAttribute('transform') || '');
+    var id = stepId(el);
+    var box = el.querySelector('rect:not(.under)');
     return {
       el: el,
       id: id,
-      x: (m ? Number(m[1]) : 0) + s.boxX,
-      y: (m ? Number(m[2]) : 0) + s.boxY,
+      x: box ? Number(box.getAttribute('x')) : 0,
+      y: box ? Number(box.getAttribute('y')) : 0,
       status: el.getAttribute('data-status'),
-      key: ((el.getAttribute('aria-label') || '') + '\n' + id).toLowerCase(),
+      key: (el.textContent + '\n' + id).toLowerCase(),
       hit: false
     };
   }
@@ -128,7 +133,7 @@
     if (!s.index) {
       var list = [];
       var byId = new Map();
-      s.svg.querySelectorAll('a.step[data-step-id]').forEach(function (el) {
+      s.svg.querySelectorAll(STEPS).forEach(function (el) {
         var step = record(s, el);
         list.push(step);
         byId.set(step.id, step);
@@ -141,8 +146,23 @@
   // One step by id: from the index when it is built, else read from its element alone.
   function find(s, id) {
     if (s.index) return s.index.byId.get(id) || null;
-    var el = s.svg.querySelector('a.step[data-step-id="' + CSS.escape(id) + '"]');
+    var el = link(s.svg, id);
     return el ? record(s, el) : null;
+  }
+
+  // A step's link in the diagram `svg`, by the href viewer/graph/toggles.py quote_value
+  // writes (letters, digits, "_.~:-" kept, the rest percent-encoded), without an index.
+  function link(svg, id) {
+    var quoted;
+    try {
+      quoted = encodeURIComponent(id).replace(/%3A/g, ':').replace(/[!'()*]/g, function (c) {
+        return '%' + c.charCodeAt(0).toString(16).toUpperCase();
+      });
+    } catch (e) {
+      return null; // not text a link could carry
+    }
+    var el = svg.querySelector(STEPS + '[href$="node=' + quoted + '"]');
+    return el && stepId(el) === id ? el : null;
   }
 
   function coarse() {
@@ -270,7 +290,7 @@
   function place(s) {
     if (!s.cw) return; // hidden (list view): placed when the diagram is shown
     if (wholeFits(s)) return fit(s);
-    var first = s.svg.querySelector('a.step.root') || s.svg.querySelector('a.step[data-step-id]');
+    var first = s.svg.querySelector(STEPS + '.root') || s.svg.querySelector(STEPS);
     var at = first ? record(s, first) : { x: s.width / 2, y: 0 };
     var room = s.cw < NARROW ? 72 : 32; // on a narrow canvas the off-screen note takes two lines
     setView(s, READABLE, s.cw / 2 - (at.x + s.boxW / 2) * READABLE, room - at.y * READABLE);
@@ -375,8 +395,8 @@
 
   document.addEventListener('focusin', function (event) {
     var s = stateOf(event.target);
-    var el = s && s.svg.contains(event.target) && event.target.closest('a.step');
-    var step = el && find(s, el.getAttribute('data-step-id'));
+    var el = s && s.svg.contains(event.target) && event.target.closest(STEPS);
+    var step = el && find(s, stepId(el));
     if (step) reveal(s, step, false);
   });
 
@@ -444,6 +464,9 @@
   G.states = states;
   G.steps = steps;
   G.find = find;
+  G.link = link;
+  G.stepId = stepId;
+  G.STEPS = STEPS;
   G.record = record;
   G.reveal = reveal;
   G.showSteps = showSteps;

@@ -18,6 +18,7 @@ from playwright.sync_api import BrowserContext, ConsoleMessage, Dialog, Page, Re
 from tests.support.processes import ServerProcess, launch
 from tests.support.servers import serve_wsgi
 from viewer.demo.api import create_demo_api
+from viewer.graph.toggles import quote_value
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts"
@@ -256,13 +257,23 @@ def open_run(page: Page, base_url: str, run_id: str, query: str = "") -> None:
 def wait_for_graph(page: Page) -> None:
     """Wait for the diagram and its steps inside #graph, and for the page to be loaded."""
     expect(page.locator("#graph svg.graph-svg")).to_be_visible(timeout=20_000)
-    expect(page.locator("#graph a.step[data-step-id]").first).to_be_attached()
+    expect(page.locator(STEPS).first).to_be_attached()
     page.wait_for_load_state("load", timeout=20_000)
+
+
+# The diagram's steps: links whose `node` parameter is their step's id (viewer/graph/svg.py).
+STEPS = "#graph .steps > a"
+# In page.evaluate: the id of a step's link `el`, and of the focused step (or null).
+STEP_ID = "el => new URLSearchParams(el.getAttribute('href').split('?')[1]).get('node')"
+FOCUSED_STEP = (
+    "(() => { const el = document.activeElement;"
+    f" return el && el.matches('.steps > a') ? ({STEP_ID})(el) : null; }})()"
+)
 
 
 def step(page: Page, step_id: str) -> Any:
     """The diagram's box for a step."""
-    return page.locator(f'#graph a.step[data-step-id="{step_id}"]')
+    return page.locator(f'{STEPS}[href$="node={quote_value(step_id)}"]')
 
 
 def panel_for(page: Page, step_id: str) -> Any:
@@ -276,28 +287,24 @@ def panel_for(page: Page, step_id: str) -> Any:
 _MARKED = """els => els.map(el => {
   const marks = el.closest('.graph').querySelector('.graph-marks');
   const path = name => marks && marks.querySelector('.graph-' + name);
-  const box = el.querySelector('use').getBBox();
-  const m = el.transform.baseVal.consolidate();
-  const at = (x, y) => {
-    const p = new DOMPoint(x, y).matrixTransform(m ? m.matrix : new DOMMatrix());
-    return {x: p.x, y: p.y};
-  };
+  const box = el.querySelector('rect').getBBox();
+  const at = (x, y) => ({x, y});
   const top = at(box.x + box.width / 2, box.y);
   const ring = at(box.x + box.width / 2, box.y - 4);
   const middle = at(box.x + box.width / 2, box.y + box.height / 2);
-  return [el.dataset.stepId, {
+  return [(STEP_ID)(el), {
     ringed: !!path('rings') && path('rings').isPointInStroke(ring),
     selected: !!path('selected') && path('selected').isPointInStroke(top),
     hovered: !!path('hover') && path('hover').isPointInStroke(top),
     dimmed: !!path('veil') && path('veil').isPointInFill(middle),
   }];
-})"""
+})""".replace("STEP_ID", STEP_ID)
 
 
 def marked_steps(page: Page) -> dict[str, dict[str, bool]]:
     """Each step's id -> {"ringed": a match of Find, "selected": its panel is open,
     "hovered": under the pointer, "dimmed": left out by Find or Show}."""
-    return dict(page.locator("#graph a.step[data-step-id]").evaluate_all(_MARKED))
+    return dict(page.locator(STEPS).evaluate_all(_MARKED))
 
 
 def viewer_log_lines(text: str, run_id: str) -> list[str]:

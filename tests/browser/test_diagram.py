@@ -15,7 +15,10 @@ import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
 
 from tests.browser.helpers import (
+    FOCUSED_STEP,
     PHONE,
+    STEP_ID,
+    STEPS,
     Clock,
     ServerProcess,
     Watch,
@@ -189,7 +192,7 @@ def test_a_mouse_drag_moves_the_diagram_and_opens_nothing(watch: Watch, page: Pa
     assert abs(moved_left - left - 120) < 2 and abs(moved_top - top - 60) < 2
     expect(page.locator("#step-panel")).to_be_hidden()
     assert page.evaluate("getSelection().toString()") == ""
-    assert page.evaluate("document.activeElement.getAttribute('data-step-id')") == "root"
+    assert page.evaluate(FOCUSED_STEP) == "root"
     root.click()
     expect(panel_for(page, "root")).to_be_visible()
 
@@ -217,7 +220,7 @@ def test_fit_to_screen_stays_readable_and_says_what_is_off_screen(watch: Watch, 
     note = page.locator("#graph [data-role='offscreen']")
     expect(note).to_be_visible()
     expect(note).to_contain_text(re.compile(r"\d+ of \d+ steps are off screen"))
-    name = page.locator("#graph a.step.root text").first
+    name = page.locator(f"{STEPS}.root text").first
     size = name.evaluate("t => t.getBoundingClientRect().height")
     assert size >= 7, f"the trigger's name is {size:.1f} px high on screen"
 
@@ -320,9 +323,9 @@ def test_a_small_run_opens_whole_at_a_readable_size(
         page = context.new_page()
         open_run(page, "", SMALL_FAILED_RUN, query)
         page.wait_for_timeout(400)  # the first view is placed on the next frame
-        boxes = page.locator("#graph a.step[data-step-id]")
+        boxes = page.locator(STEPS)
         expect(boxes).to_have_count(9)
-        ids = boxes.evaluate_all("els => els.map(el => el.dataset.stepId)")
+        ids = boxes.evaluate_all(f"els => els.map({STEP_ID})")
         off = [s for s in ids if not on_canvas(page, step(page, s))]
         assert off == [], f"steps off screen at first: {off}"
         natural = float(step(page, "root").evaluate("a => a.getBBox().width"))

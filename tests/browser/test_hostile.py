@@ -23,7 +23,7 @@ def test_hostile_payload_shows_as_text(
     """The hostile name and log are visible as text; no element, dialog or request results."""
     open_run(page, "", HOSTILE_RUN)
     box = step(page, HOSTILE_NAME_STEP)
-    expect(box).to_have_attribute("aria-label", re.compile(re.escape(SCRIPT_TEXT)))
+    expect(box).to_have_accessible_name(re.compile(re.escape(SCRIPT_TEXT)))
     expect(page.locator("#graph script, #graph b, #graph img")).to_have_count(0)
 
     box.click()

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.helpers import ServerProcess, Watch, open_run, start_demo_upstream
+from tests.browser.helpers import STEPS, ServerProcess, Watch, open_run, start_demo_upstream
 from viewer.demo.api import LIVE_RUN_ID
 
 pytestmark = pytest.mark.browser
@@ -22,8 +22,9 @@ SNAPSHOT = """() => {
   const live = document.getElementById('live');
   const time = live && live.querySelector('time.checked');
   const steps = {};
-  document.querySelectorAll('#graph a.step[data-step-id]').forEach(a => {
-    steps[a.getAttribute('data-step-id')] = a.getAttribute('data-status');
+  document.querySelectorAll('#graph .steps > a').forEach(a => {
+    const id = new URLSearchParams(a.getAttribute('href').split('?')[1]).get('node');
+    steps[id] = a.getAttribute('data-status');
   });
   const status = document.querySelector('#run-header .run-status');
   return {
@@ -110,7 +111,7 @@ STALE_SNAPSHOT = """() => {
     stale: !!live && live.classList.contains('is-stale'),
     text: live ? live.textContent.replace(/\\s+/g, ' ').trim() : null,
     status: document.querySelector('#run-header .run-status').textContent.trim(),
-    steps: document.querySelectorAll('#graph a.step[data-step-id]').length,
+    steps: document.querySelectorAll('#graph .steps > a').length,
   };
 }"""
 
@@ -126,7 +127,7 @@ def test_a_failed_refresh_keeps_the_data_says_stale_and_recovers(
     watch.allow_origin(viewer.url)
     watch.expect_http_error(f"/_fragments/runs/{LIVE_RUN_ID}/live", 503)
     open_run(page, viewer.url, LIVE_RUN_ID)
-    expect(page.locator("#graph a.step").first).to_be_visible()
+    expect(page.locator(STEPS).first).to_be_visible()
     port = int(upstream.url.rsplit(":", 1)[1])
     upstream.stop()
 

@@ -8,6 +8,9 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.helpers import (
+    FOCUSED_STEP,
+    STEP_ID,
+    STEPS,
     ServerProcess,
     Watch,
     marked_steps,
@@ -54,7 +57,7 @@ def test_open_a_run_by_pasting_its_link_on_the_home_page(watch: Watch, page: Pag
 def test_graph_shows_every_step_coloured_by_status(watch: Watch, page: Page) -> None:
     """The diagram is an SVG inside #graph with one box per step, coloured by its status."""
     open_run(page, "", FAILED_RUN)
-    steps = page.locator("#graph svg a.step[data-step-id]")
+    steps = page.locator(STEPS)
     expect(steps).to_have_count(9)
     expect(step(page, "swap")).to_have_attribute("data-status", "failure")
     expect(step(page, "root")).to_have_attribute("data-status", "success")
@@ -116,8 +119,8 @@ def test_a_steps_link_opens_the_same_panel_server_rendered(watch: Watch, page: P
 def test_back_closes_the_panel_and_forward_reopens_it(watch: Watch, page: Page) -> None:
     """The panel follows the address: back closes it, forward opens it again."""
     open_run(page, "", CANCELLED_RUN)
-    first = page.locator("#graph a.step[data-step-id]").first
-    step_id = first.get_attribute("data-step-id")
+    first = page.locator(STEPS).first
+    step_id = first.evaluate(STEP_ID)
     assert step_id
     first.click()
     expect(panel_for(page, step_id)).to_be_visible()
@@ -136,16 +139,16 @@ def test_back_closes_the_panel_and_forward_reopens_it(watch: Watch, page: Page) 
 def test_jump_to_failure_opens_the_failed_step(watch: Watch, page: Page) -> None:
     """On the failed run, "Jump to failure" selects the failed step and opens its panel."""
     open_run(page, "", FAILED_RUN)
-    failed = page.locator('#graph a.step[data-status="failure"]')
+    failed = page.locator(f'{STEPS}[data-status="failure"]')
     expect(failed).to_have_count(1)
-    failed_id = failed.get_attribute("data-step-id")
+    failed_id = failed.evaluate(STEP_ID)
     assert failed_id == "swap"
     button = page.get_by_role("button", name="Jump to failure")
     expect(button).to_be_visible(timeout=5_000)
     button.click()
     expect(panel_for(page, failed_id)).to_be_visible()
     expect(page).to_have_url(re.compile(rf"\?node={failed_id}$"))
-    expect(step(page, failed_id)).to_have_class(re.compile(r"\bis-selected\b"))
+    expect(step(page, failed_id)).to_have_attribute("aria-current", "true")
     selected = [i for i, m in marked_steps(page).items() if m["selected"]]
     assert selected == [failed_id], "the selected step is outlined over the diagram"
 
@@ -153,13 +156,12 @@ def test_jump_to_failure_opens_the_failed_step(watch: Watch, page: Page) -> None
 def test_keyboard_only_opens_and_closes_a_panel(watch: Watch, page: Page) -> None:
     """Tab reaches a step, Enter opens its panel, Escape closes it and focus goes back."""
     open_run(page, "", SIMULATION_RUN)
-    focused_step = "document.activeElement.matches('a.step[data-step-id]')"
     for _ in range(40):
         page.keyboard.press("Tab")
-        if page.evaluate(focused_step):
+        if page.evaluate(FOCUSED_STEP):
             break
-    assert page.evaluate(focused_step), "Tab never reached a step of the diagram"
-    step_id = page.evaluate("document.activeElement.getAttribute('data-step-id')")
+    step_id = page.evaluate(FOCUSED_STEP)
+    assert step_id, "Tab never reached a step of the diagram"
 
     page.keyboard.press("Enter")
     expect(panel_for(page, step_id)).to_be_visible()
@@ -169,14 +171,14 @@ def test_keyboard_only_opens_and_closes_a_panel(watch: Watch, page: Page) -> Non
     expect(page.locator("#step-panel")).to_be_hidden()
     expect(page).to_have_url(re.compile(rf"/runs/{SIMULATION_RUN}$"))
     assert not any(m["selected"] for m in marked_steps(page).values())
-    assert page.evaluate("document.activeElement.getAttribute('data-step-id')") == step_id
+    assert page.evaluate(FOCUSED_STEP) == step_id
 
 
 def test_search_highlights_matching_steps(watch: Watch, page: Page) -> None:
     """Typing in "Find a step" rings the steps whose name matches and dims the others."""
     open_run(page, "", SUCCESS_RUN)
-    names = page.locator("#graph a.step[data-step-id]").evaluate_all(
-        "els => els.map(el => [el.dataset.stepId, el.getAttribute('aria-label')])"
+    names = page.locator(STEPS).evaluate_all(
+        f"els => els.map(el => [({STEP_ID})(el), el.textContent])"
     )
     expected = sorted(step_id for step_id, name in names if "usdc" in name.lower())
     assert len(expected) == 5

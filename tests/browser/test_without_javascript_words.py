@@ -8,6 +8,8 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.browser.helpers import step
+
 pytestmark = pytest.mark.browser
 
 FAILED_RUN = "run_8fd21b6c07"
@@ -33,7 +35,7 @@ def test_without_javascript_the_first_page_points_to_the_details_and_links_keep_
 
     # A box of the diagram, a line of "Why this run failed", a neighbour in the panel:
     # each opens its step and keeps the diagram.
-    page.locator('#graph a.step[data-step-id="swap"]').click()
+    step(page, "swap").click()
     _diagram_and_panel_kept(page, "swap")
     page.locator(".step-place .place-neighbours").get_by_role(
         "link", name="Approve USDC for SwapRouter02"

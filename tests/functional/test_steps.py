@@ -241,7 +241,7 @@ def test_a_block_can_be_collapsed_and_expanded_again(client: FlaskClient) -> Non
     frame = whole[whole.index('data-group-id="block_0051"') :]
     collapse = unescape(re.search(r'data-fragment="([^"]+)"', frame)[1])
     folded = client.get(collapse).get_data(as_text=True)
-    assert 'data-step-id="block_0051:swap"' in whole
-    assert 'data-step-id="block_0051:swap"' not in folded
+    assert 'href="?node=block_0051:swap"' in whole
+    assert 'href="?node=block_0051:swap"' not in folded
     assert folded.count('<a class="cluster') == whole.count('<a class="cluster') + 1
     assert client.get(f"{path}?boxes=bad,id").status_code == 400

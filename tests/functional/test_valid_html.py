@@ -57,6 +57,9 @@ FRAGMENTS = {
     f"/_fragments/runs/{FAILED_RUN}/steps/nope": "fragment-error-404",
 }
 # One short run: the quick JIT tier and the serial collector halve the checker's CPU time.
+# The diagram's boxes are <rect x y> sized by graph.css (SVG 2 geometry properties, which
+# browsers apply); the Nu checker's SVG schema is SVG 1.1's, where width and height are required.
+SIZED_BY_CSS = re.compile(r"Element “rect” is missing required attribute “(width|height)”")
 JVM_QUICK_START = ("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xss8m")
 # Dark theme and relative times, as a reader's cookie asks.
 THEMED = {
@@ -157,7 +160,7 @@ def test_every_page_kind_is_valid_html(
     checked = {p.stem for p in tmp_path.glob("*.html")}
     expected = {*PAGES.values(), *FRAGMENTS.values(), *THEMED.values(), *errors}
     assert checked == expected | {"signin", "home-signed-in"}
-    assert vnu_errors(tmp_path) == []
+    assert [e for e in vnu_errors(tmp_path) if not SIZED_BY_CSS.search(e)] == []
 
 
 def csrf_of(html: str) -> str:

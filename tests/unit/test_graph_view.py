@@ -16,9 +16,10 @@ from viewer.graph import view
 from viewer.graph.build import build_graph
 from viewer.graph.cache import LayoutCache
 from viewer.graph.draw import fit, path_d
+from viewer.graph.icons import at
 from viewer.graph.toggles import parse_boxes, resolve
 from viewer.graph.view import GraphView, graph_view, status_key
-from viewer.runs.status import TEMPLATE_GLOBALS
+from viewer.runs.status import ICONS, TEMPLATE_GLOBALS
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 HOSTILE_NAME = "<img src=x onerror=alert(1)>"
@@ -90,24 +91,87 @@ def steps_markup(html: str) -> str:
     return html[html.index('<g class="steps">') :]
 
 
-def steps_by_id(html: str) -> dict[str, dict[str, str | None]]:
-    return {a["data-step-id"] or "": a for a in Elements(html).all("a", "step")}
+class Steps(HTMLParser):
+    """The diagram's steps: each link's attributes, its elements in order, and what a screen
+    reader names it by (its texts in order, a <title> standing for its element's text)."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__()
+        self.steps: dict[str, dict] = {}
+        self.step: dict | None = None
+        self.inside: list[str] = []  # open elements of the current step, the link first
+        self.titled: list[bool] = []  # per open element: a <title> gave its text
+        self.feed(steps_markup(html))
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self.step is None:
+            if tag != "a":
+                return
+            href = dict(attrs)["href"] or ""
+            (step_id,) = parse_qs(urlsplit(href).query)["node"]
+            self.step = {"attrs": dict(attrs), "elements": [], "words": []}
+            self.steps[step_id] = self.step
+        else:
+            self.step["elements"].append((tag, dict(attrs)))
+        self.inside.append(tag)
+        self.titled.append(False)
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.step is None:
+            return
+        self.inside.pop()
+        self.titled.pop()
+        if not self.inside:
+            self.step = None
+
+    def handle_data(self, data: str) -> None:
+        if self.step is None or not self.inside:
+            return
+        if self.inside[-1] == "title":
+            self.titled[-2] = True
+            self.step["words"].append(data)
+        elif not self.titled[-1]:
+            self.step["words"].append(data)
 
 
-def test_every_step_is_a_link_with_its_status_in_words(page: str) -> None:
-    steps = steps_by_id(page)
+def test_every_step_is_a_link_named_by_its_name_type_and_status(page: str) -> None:
+    steps = Steps(page).steps
     assert set(steps) == {"root", "price", "check", "swap", HOSTILE_ID}
-    assert steps["price"]["aria-label"] == "Read ETH price — read_price — Succeeded"
-    assert steps["check"]["data-status"] == "unknown"
-    assert steps["check"]["aria-label"] == "Below 2,900 USD? — condition — Unknown status"
-    assert steps["swap"]["data-status"] == "failure"
-    assert steps["swap"]["aria-label"] == "Swap USDC for ETH — uniswap_swap — Failed"
-    assert steps[HOSTILE_ID]["data-status"] == "not_run"
-    assert steps[HOSTILE_ID]["aria-label"] == f"{HOSTILE_NAME} — http_request — Not run yet"
-    assert steps["price"]["href"] == "?node=price"
-    assert steps[HOSTILE_ID]["href"] == "?node=%22%3E%3Cscript%3Ealert%281%29%3C%2Fscript%3E"
-    boxes = {a["href"] for a in Elements(steps_markup(page)).all("use")} - {"#tag"}
-    assert boxes == {"#r-success", "#b-success", "#b-unknown", "#b-failure", "#b-not_run"}
+    words = {step_id: step["words"] for step_id, step in steps.items()}
+    assert words["price"] == ["Read ETH price", "read_price", "Succeeded"]
+    assert words["check"] == ["Below 2,900 USD?", "condition", "Unknown status"]
+    assert words["swap"] == ["Swap USDC for ETH", "uniswap_swap", "Failed"]
+    assert words[HOSTILE_ID] == [HOSTILE_NAME, "http_request", "Not run yet"]
+    assert words["root"] == ["Manual trigger", "manual", "Succeeded", "Trigger"]  # tag: hidden
+    status = {step_id: step["attrs"]["data-status"] for step_id, step in steps.items()}
+    assert status == {
+        "root": "success",
+        "price": "success",
+        "check": "unknown",
+        "swap": "failure",
+        HOSTILE_ID: "not_run",
+    }
+    assert steps["price"]["attrs"]["href"] == "?node=price"
+    hostile = steps[HOSTILE_ID]["attrs"]["href"]
+    assert hostile == "?node=%22%3E%3Cscript%3Ealert%281%29%3C%2Fscript%3E"
+
+
+def test_steps_are_plain_shapes_where_their_boxes_are(page: str) -> None:
+    """No transform and no <use> per step: a <rect> at the box's corner, the texts and the
+    status's icon (its own path data, made relative) at fixed offsets from it."""
+    graph = make(step_facts={"price": ("1.2 s", "40"), "swap": ("", "1,800")})
+    steps = Steps(page).steps
+    assert "<use" not in steps_markup(page) and "transform" not in steps_markup(page)
+    for s in graph.steps:
+        shapes = [(tag, attrs) for tag, attrs in steps[s.id]["elements"] if tag != "title"]
+        assert [tag for tag, _ in shapes[:4]] == ["rect", "text", "text", "path"]
+        rect, name, kind, icon = (attrs for _, attrs in shapes[:4])
+        assert (rect["x"], rect["y"]) == (str(s.x), str(s.y))
+        assert (name["x"], name["y"]) == (str(s.x + 34), str(s.y + 23))
+        assert (kind["x"], kind["y"]) == (str(s.x + 34), str(s.y + 42))
+        assert icon["d"] == at(ICONS[s.status], s.x + 10, s.y + 11)
+    xs = {s.x for s in graph.steps}
+    assert len(xs) > 1 or len({s.y for s in graph.steps}) > 1, "the steps are apart"
 
 
 def test_upstream_text_is_escaped_and_nothing_runs_inline(page: str) -> None:
@@ -133,11 +197,12 @@ def test_the_svg_has_a_label_one_arrowhead_and_an_icon_per_status(page: str) -> 
     # the warning mark's icon too: a live refresh may mark a step that succeeded with a warning
     assert symbols == {f"st-{k}" for k in (*expected, "pending", "unknown", "warned")}
     assert len(elements.all("g", "viewport")) == 1
+    assert svg["data-box"] == "200 56 8"  # graph.js's box size, as graph.css draws it
 
 
 def test_the_trigger_is_marked_and_the_first_failure_can_be_jumped_to(page: str) -> None:
-    steps = steps_by_id(page)
-    assert "root" in (steps["root"]["class"] or "").split()
+    steps = Steps(page).steps
+    assert steps["root"]["attrs"]["class"] == "root"
     assert ">Trigger</text>" in page
     (jump,) = [b for b in Elements(page).all("button") if b.get("data-action") == "jump"]
     assert jump["data-target"] == "swap"
@@ -175,16 +240,10 @@ def test_problems_are_shown_in_a_status_notice(page: str) -> None:
 
 def test_steps_carry_only_what_the_scripts_read(page: str) -> None:
     """The list view is fetched when asked for (_step_list.html): a step's duration, compute
-    units and full type do not ride on every box of the diagram."""
-    steps = steps_by_id(page)
-    assert set(steps["price"]) == {
-        "class",
-        "href",
-        "data-step-id",
-        "data-status",
-        "aria-label",
-        "transform",
-    }
+    units and full type do not ride on every box of the diagram; its id is its link's."""
+    steps = Steps(page).steps
+    assert set(steps["price"]["attrs"]) == {"href", "data-status"}
+    assert steps["root"]["attrs"]["class"] == "root"
     (table,) = Elements(page).all("div", "graph-list")
     assert "hidden" in table
 
@@ -320,7 +379,7 @@ def test_a_second_view_of_the_same_workflow_version_reuses_the_layout(
     first = make(cache=cache, run_id="run_1")
     second = make(cache=cache, run_id="run_2", statuses={"root": "running"})
     assert len(calls) == 1
-    assert [s.place for s in first.steps] == [s.place for s in second.steps]
+    assert [(s.x, s.y) for s in first.steps] == [(s.x, s.y) for s in second.steps]
     make(cache=cache, workflow_version=8)
     make(fan_out(30), cache=cache)
     assert len(calls) == 3

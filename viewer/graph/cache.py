@@ -19,7 +19,7 @@ def drawing_bytes(drawing: Drawing) -> int:
     layout = drawing.layout
     if layout is None:  # too costly to lay out: nothing but the fact is kept
         return 4096
-    text = sum(map(len, drawing.places)) + sum(len(edge.d) for edge in drawing.edges)
+    text = sum(len(edge.d) for edge in drawing.edges)
     points = sum(len(line) for line in layout.edges)
     parts = len(layout.boxes) + len(layout.edges)
     return 2 * text + 120 * points + 240 * parts + 4096

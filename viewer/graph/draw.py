@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from unicodedata import east_asian_width
 
-from viewer.graph.geometry import LABEL_X, LOOP_H, LOOP_W, LOOP_Y, NAME_Y
+from viewer.graph.geometry import LOOP_H, LOOP_W, LOOP_Y
 from viewer.graph.layout import Box, Layout, Point, layered_layout
 from viewer.graph.plan import Plan
 from viewer.graph.work import LayoutTooLarge, Work
@@ -21,11 +21,10 @@ class EdgeView:
 
 @dataclass(frozen=True, slots=True)
 class Drawing:
-    """What the cache keeps per workflow shape: the layout and its SVG strings, or None
-    when the shape was too costly to lay out (kept too, so it is not tried again)."""
+    """What the cache keeps per workflow shape: the layout and its arrows' SVG path data, or
+    None when the shape was too costly to lay out (kept too, so it is not tried again)."""
 
     layout: Layout | None
-    places: tuple[str, ...]  # per plan item: "translate(x y)" of its label anchor
     edges: tuple[EdgeView, ...]  # per plan edge
 
 
@@ -36,13 +35,12 @@ def draw(plan: Plan, work: Work | None = None) -> Drawing:
             len(plan.items), plan.edges, starts=plan.starts, clusters=plan.groups, work=work
         )
     except LayoutTooLarge:
-        return Drawing(None, (), ())
-    places = tuple(f"translate({b.x + LABEL_X} {b.y + NAME_Y})" for b in layout.boxes)
+        return Drawing(None, ())
     edges = tuple(
         EdgeView(_loop(layout.boxes[u]) if u == v else path_d(line), back)
         for (u, v), line, back in zip(plan.edges, layout.edges, layout.back, strict=True)
     )
-    return Drawing(layout, places, edges)
+    return Drawing(layout, edges)
 
 
 def path_d(points: Sequence[Point]) -> str:

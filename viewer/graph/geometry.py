@@ -1,8 +1,7 @@
 """Every size the diagram is drawn with, in one place (SVG user units: CSS pixels at zoom 1).
 
-A box is placed by its label anchor: a step's SVG transform moves (0, 0) to where its name
-starts, so the texts need no coordinates of their own; the box and its icon sit at negative
-offsets from there (see BOX_X, BOX_Y).
+Every part of a box is drawn in the diagram's own coordinates, at these offsets from the box's
+top-left corner (no per-step transform: viewer/graph/svg.py says why).
 """
 
 from __future__ import annotations
@@ -25,8 +24,6 @@ NAME_Y = 23  # baseline of the name, from the box's top
 TYPE_Y = 42  # baseline of the type line
 ICON_X = 10  # the status icon's top-left corner (16 x 16), from the box's top-left
 ICON_Y = 11
-BOX_X = -LABEL_X  # the box's top-left, from its label anchor
-BOX_Y = -NAME_Y
 
 TAG_W = 64  # the "Trigger" tag on the root's top edge
 TAG_H = 20
@@ -52,24 +49,25 @@ PORT_SPAN = 0.6  # share of a box's width that such arrows may spread over
 
 @dataclass(frozen=True, slots=True)
 class Geometry:
-    """The numbers _graph.html draws with, relative to a box's label anchor."""
+    """The numbers the diagram is drawn with, from a box's top-left corner. The box's size
+    and corners are graph.css's too (.steps > a > rect), which the <svg>'s data-box repeats."""
 
     w: int = NODE_W
     h: int = NODE_H
     corner: int = CORNER
     root_corner: int = NODE_H // 2
-    box_x: int = BOX_X
-    box_y: int = BOX_Y
-    type_dy: int = TYPE_Y - NAME_Y
-    icon_x: int = ICON_X - LABEL_X
-    icon_y: int = ICON_Y - NAME_Y
-    right: int = NODE_W - LABEL_X - 10  # right-aligned texts ("Show all") end here
-    tag_x: int = NODE_W - LABEL_X - TAG_RIGHT - TAG_W
-    tag_y: int = -NAME_Y - TAG_H // 2
+    label_x: int = LABEL_X
+    name_y: int = NAME_Y
+    type_y: int = TYPE_Y
+    icon_x: int = ICON_X
+    icon_y: int = ICON_Y
+    right: int = NODE_W - 10  # right-aligned texts ("Show all") end here
+    tag_x: int = NODE_W - TAG_RIGHT - TAG_W
+    tag_y: int = -TAG_H // 2
     tag_w: int = TAG_W
     tag_h: int = TAG_H
     shadow: int = CLUSTER_SHADOW
-    bar_y: int = BAR_Y - NAME_Y
+    bar_y: int = BAR_Y
     bar_h: int = BAR_H
     group_text_x: int = GROUP_PAD
     group_text_y: int = GROUP_TEXT_Y

@@ -1,6 +1,13 @@
-"""The diagram's repeated SVG (one link per step, one path per arrow), built in Python: for
-thousands of elements a Jinja loop costs several times more. Every text from the upstream
-goes through markupsafe.escape; the rest (statuses, numbers, path data) is ours."""
+"""The diagram's repeated SVG (one link per step or box of several, one path per arrow), built
+in Python: for thousands of elements a Jinja loop costs several times more. Every text from the
+upstream goes through markupsafe.escape; the rest (statuses, numbers, path data) is ours.
+
+Every part is drawn in the diagram's own coordinates with plain elements: no transform and no
+<use> per step. Chromium gives each transform and each <use> a paint property node and a
+shadow tree, and at thousands of steps styling them, and redrawing them on every frame the
+diagram moves, cost more than everything else. A box's size and corners come from graph.css
+(.steps > a > rect), its colours from its data-status. A step's accessible name is its own
+text: the name, the type and the status word (the icon's <title>, also its tooltip)."""
 
 from __future__ import annotations
 
@@ -11,36 +18,72 @@ from markupsafe import Markup, escape
 
 from viewer.graph.draw import EdgeView
 from viewer.graph.geometry import Geometry
+from viewer.graph.icons import at
+from viewer.runs.status import ICONS
 
 if TYPE_CHECKING:
-    from viewer.graph.view import StepView
+    from viewer.graph.view import ClusterView, StepView
 
 WARNED_TITLE = "Succeeded with a warning in its logs"
-TAG = '<use href="#tag"/>'  # the trigger's "Trigger" tag
+WARNED_WORDS = ", with a warning in its logs"  # after the status word, for screen readers
 BACK = ' class="back"'
+ROOT = ' class="root"'
 
 
 def steps_svg(
-    steps: Sequence[StepView], geo: Geometry, warned: Collection[str], keep_steps: bool
+    steps: Sequence[StepView],
+    geo: Geometry,
+    warned: Collection[str],
+    keep_steps: bool,
+    warning_icon: str,
 ) -> Markup:
-    """Each step as a link drawn from its label anchor: the shared box of its status, its
-    name and type; `warned` steps get a mark, `keep_steps` links keep the server-drawn list."""
-    mark = _warn_mark(geo)
+    """Each step as a link: its box, name, type and status icon; `warned` steps get a mark,
+    `keep_steps` links keep the server-drawn list (?steps=all)."""
     out = []
     for s in steps:
+        x, y = s.x, s.y
         is_warned = s.id in warned
-        root = " root" if s.is_root else ""
+        mark = _warn_mark(geo, x, y, warning_icon) if is_warned else ""
         href = "?steps=all&" + s.href[1:] if keep_steps else s.href
-        label = s.aria_label + (" — with a warning in its logs" if is_warned else "")
+        tx = x + geo.label_x
+        name = f"<title>{escape(s.title)}</title>" if s.title else ""
+        kind = f"<title>{escape(s.full_type)}</title>" if s.full_type else ""
         out.append(
-            f'<a class="step{root}{" warned" if is_warned else ""}" href="{escape(href)}"'
-            f' data-step-id="{escape(s.id)}" data-status="{s.status}"'
-            f' aria-label="{escape(label)}" transform="{s.place}">'
-            f"{f'<title>{escape(s.title)}</title>' if s.title else ''}"
-            f'<use href="#{"r" if s.is_root else "b"}-{s.status}"/>'
-            f'<text>{escape(s.label)}</text><text class="ty" y="{geo.type_dy}">'
-            f"{escape(s.type_label)}</text>"
-            f"{mark if is_warned else ''}{TAG if s.is_root else ''}</a>"
+            f'<a href="{escape(href)}" data-status="{s.status}"{ROOT if s.is_root else ""}>'
+            f'<rect x="{x}" y="{y}"/>'
+            f'<text x="{tx}" y="{y + geo.name_y}">{name}{escape(s.label)}</text>'
+            f'<text x="{tx}" y="{y + geo.type_y}">{kind}{escape(s.type_label)}</text>'
+            f'<path d="{at(ICONS[s.status], x + geo.icon_x, y + geo.icon_y)}">'
+            f"<title>{escape(s.status_label)}{WARNED_WORDS if is_warned else ''}</title></path>"
+            f"{mark}{_tag(geo, x, y) if s.is_root else ''}</a>"
+        )
+    return Markup("".join(out))  # noqa: S704 - every upstream text is escaped above
+
+
+def clusters_svg(clusters: Sequence[ClusterView], geo: Geometry) -> Markup:
+    """Each box of several steps as a link that shows them: a second box peeking out under
+    it, its label and counts, and a bar split by status."""
+    out = []
+    for c in clusters:
+        x, y = c.x, c.y
+        tx = x + geo.label_x
+        bar = "".join(
+            f'<rect class="seg" data-status="{key}" x="{x + left}" y="{y + geo.bar_y}"'
+            f' width="{w}" height="{geo.bar_h}"/>'
+            for key, left, w in c.bar
+        )
+        out.append(
+            f'<a class="cluster toggle" href="{escape(c.page_href)}"'
+            f' data-fragment="{escape(c.fragment_href)}" data-status="{c.status}"'
+            f' data-count="{c.count}" aria-label="{escape(c.title)}">'
+            f"<title>{escape(c.title)}</title>"
+            f'<rect class="under" x="{x + geo.shadow}" y="{y + geo.shadow}"/>'
+            f'<rect x="{x}" y="{y}"/>'
+            f'<text x="{tx}" y="{y + geo.name_y}">{escape(c.label)}</text>'
+            f'<text x="{tx}" y="{y + geo.type_y}">{escape(c.summary)}</text>'
+            f'<path d="{at(ICONS[c.status], x + geo.icon_x, y + geo.icon_y)}"/>{bar}'
+            f'<text class="more" x="{x + geo.right}" y="{y + geo.name_y}"'
+            ' text-anchor="end">Show all</text></a>'
         )
     return Markup("".join(out))  # noqa: S704 - every upstream text is escaped above
 
@@ -51,10 +94,23 @@ def edges_svg(edges: Sequence[EdgeView]) -> Markup:
     return Markup(paths)  # noqa: S704 - path data is numbers and letters of ours
 
 
-def _warn_mark(geo: Geometry) -> str:
-    right, top = geo.w + geo.box_x, geo.box_y
+def _warn_mark(geo: Geometry, x: int, y: int, icon: str) -> str:
+    """A step that succeeded with a warning in its logs: a round mark on its top-right corner
+    (graph-live.js draws the same one when a refresh says so); its icon's title says so."""
+    right = x + geo.w
     return (
-        f'<g class="warn-mark"><title>{WARNED_TITLE}</title>'
-        f'<circle cx="{right}" cy="{top}" r="11"/>'
-        f'<use href="#st-warned" x="{right - 8}" y="{top - 8}" width="16" height="16"/></g>'
+        f'<g class="warn-mark" aria-hidden="true"><title>{WARNED_TITLE}</title>'
+        f'<circle cx="{right}" cy="{y}" r="11"/><path d="{at(icon, right - 8, y - 8)}"/></g>'
+    )
+
+
+def _tag(geo: Geometry, x: int, y: int) -> str:
+    """The trigger's "Trigger" tag on its top edge: seen, not read out (it is the first step
+    a screen reader meets, and its name and type follow)."""
+    left, top = x + geo.tag_x, y + geo.tag_y
+    return (
+        f'<g class="tag" aria-hidden="true"><rect x="{left}" y="{top}"'
+        f' width="{geo.tag_w}" height="{geo.tag_h}" rx="{geo.tag_h // 2}"/>'
+        f'<text x="{left + geo.tag_w // 2}" y="{top + geo.tag_h // 2 + 4}"'
+        ' text-anchor="middle">Trigger</text></g>'
     )

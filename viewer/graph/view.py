@@ -19,14 +19,14 @@ from viewer.graph.geometry import (
     GROUP_LETTER_W,
     GROUP_PAD,
     LABEL_UNITS,
-    LABEL_X,
     NODE_W,
     TYPE_UNITS,
     Geometry,
 )
+from viewer.graph.icons import at
 from viewer.graph.layout import Box
 from viewer.graph.plan import FANOUT_THRESHOLD, Cluster, Item, Plan, plan
-from viewer.graph.svg import edges_svg, steps_svg
+from viewer.graph.svg import clusters_svg, edges_svg, steps_svg
 from viewer.graph.toggles import Boxes, Links, resolve
 from viewer.graph.work import WORK_LIMIT, Work
 from viewer.runs.digest import ContentMemo
@@ -58,8 +58,8 @@ class StepView:
     status_label: str  # the word shown: the status's own, or the upstream's ("Timed out")
     is_root: bool
     href: str  # relative to the run page: "?node=<id>"
-    aria_label: str
-    place: str  # SVG transform
+    x: int  # the box's top-left corner
+    y: int
     duration: str | None
     cu: str | None
 
@@ -78,7 +78,8 @@ class ClusterView:
     bar: tuple[tuple[str, int, int], ...]  # (status, x, width) of a proportion bar
     page_href: str
     fragment_href: str
-    place: str
+    x: int  # the box's top-left corner
+    y: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,9 +113,22 @@ class GraphView:
     drawn: bool = True  # False: too costly to lay out; the steps are listed instead
     geo: Geometry = GEOMETRY
 
-    def steps_svg(self, warned: Collection[str] = (), keep_steps: bool = False) -> Markup:
-        """The steps' links, drawn (graph/svg.py)."""
-        return steps_svg(self.steps, self.geo, warned, keep_steps)
+    def steps_svg(
+        self, warned: Collection[str] = (), keep_steps: bool = False, warning_icon: str = ""
+    ) -> Markup:
+        """The steps' links, drawn (graph/svg.py); `warning_icon`: the path data of the mark
+        of `warned` steps."""
+        return steps_svg(self.steps, self.geo, warned, keep_steps, warning_icon)
+
+    def clusters_svg(self) -> Markup:
+        """The boxes of several steps, drawn (graph/svg.py)."""
+        return clusters_svg(self.clusters, self.geo)
+
+    @staticmethod
+    def icon(d: str) -> str:
+        """An icon's path data in the form the steps draw it with (graph/icons.py), which
+        graph-live.js reads from the <symbol>s to draw another status."""
+        return at(d, 0, 0)
 
     def edges_svg(self) -> Markup:
         """The arrows' paths (graph/svg.py)."""
@@ -168,12 +182,12 @@ def graph_view(
     facts, words = step_facts or {}, labels or {}
     if drawing.layout is None:  # too costly to lay out: every step, listed
         every = [node.id for node in graph.nodes]
-        steps = _steps(graph, every, [""] * len(every), status, links, facts, words)
+        steps = _steps(graph, every, [None] * len(every), status, links, facts, words)
         return GraphView(
             steps=steps, clusters=(), groups=(), edges=(), width=0, height=0, drawn=False, **common
         )
     return GraphView(
-        steps=_steps(graph, drawn.items, drawing.places, status, links, facts, words),
+        steps=_steps(graph, drawn.items, drawing.layout.boxes, status, links, facts, words),
         clusters=_clusters(graph, drawn, drawing, status, links),
         groups=_groups(graph, drawn, drawing, status, links),
         edges=drawing.edges,
@@ -199,7 +213,7 @@ def status_key(statuses: Mapping[str, str], step_id: str) -> str:
 def _steps(
     graph: Graph,
     items: Sequence[Item],
-    places: Sequence[str],
+    boxes: Sequence[Box | None],
     status: Mapping[str, str],
     links: Links,
     facts: Mapping[str, tuple[str, str]],
@@ -207,7 +221,7 @@ def _steps(
 ) -> tuple[StepView, ...]:
     nodes: dict[str, Node] = {node.id: node for node in graph.nodes}
     out = []
-    for item, place in zip(items, places, strict=True):
+    for item, box in zip(items, boxes, strict=True):
         if isinstance(item, Cluster):
             continue
         node = nodes[item]
@@ -229,8 +243,8 @@ def _steps(
                 status_label=said,
                 is_root=node.is_root,
                 href=links.step(item),
-                aria_label=f"{node.label} — {kind} — {said}",
-                place=place,
+                x=box.x if box else 0,
+                y=box.y if box else 0,
                 duration=duration or None,
                 cu=cu or None,
             )
@@ -244,7 +258,8 @@ def _clusters(
     labels = {node.id: node.label for node in graph.nodes}
     labels |= {group.id: group.label for group in graph.groups}
     out = []
-    for item, place in zip(drawn.items, drawing.places, strict=True):
+    assert drawing.layout is not None
+    for item, box in zip(drawn.items, drawing.layout.boxes, strict=True):
         if not isinstance(item, Cluster):
             continue
         ordered = sorted(
@@ -274,7 +289,8 @@ def _clusters(
                 bar=_bar(ordered, n, NODE_W - 2 * BAR_INSET),
                 page_href=page,
                 fragment_href=fragment,
-                place=place,
+                x=box.x,
+                y=box.y,
             )
         )
     return tuple(out)
@@ -284,9 +300,9 @@ def _bar(
     ordered: list[tuple[str, int]], total: int, width: int
 ) -> tuple[tuple[str, int, int], ...]:
     """Segments of a bar split in proportion to the counts (each at least 2 px wide),
-    starting BAR_INSET in from the box's left edge (x from the label anchor)."""
+    starting BAR_INSET in from the box's left edge (x from that edge)."""
     segments = []
-    x = BAR_INSET - LABEL_X
+    x = BAR_INSET
     end = x + width
     for i, (key, n) in enumerate(ordered):
         w = end - x if i == len(ordered) - 1 else max(2, round(width * n / total))
