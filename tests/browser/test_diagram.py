@@ -29,11 +29,14 @@ from tests.browser.helpers import (
     step,
 )
 from viewer.demo.api import GENERATED_RUN_ID, LIVE_RUN_ID
+from viewer.graph.icons import at
+from viewer.runs.status import ICONS
 
 pytestmark = pytest.mark.browser
 
 BIG_FAILURES = ("uniswap_swap_0254", "http_request_0422")  # in the diagram's order
 LAPTOP = {"width": 1280, "height": 800}
+WARNING_ICON = "M8 2L14.5 13.5H1.5L8 2M8 6.5v3.2M8 11.6v.2"  # the warned mark's (_macros.html)
 RECT = "el => { const r = el.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; }"
 
 
@@ -398,3 +401,31 @@ def test_on_a_phone_a_small_run_opens_with_its_trigger_clear_of_the_note(
         assert rect(note)[3] <= rect(step(page, "root"))[1], "the note covers the trigger"
     finally:
         context.close()
+
+
+def test_every_status_icon_made_relative_draws_the_same_shape(page: Page) -> None:
+    """viewer/graph/icons.py rewrites each icon's path data relative to its first point:
+    in Chromium both forms have the same length and the same points all along."""
+    pairs = [(d, at(d, 100, 50)) for d in (*ICONS.values(), WARNING_ICON)]
+    page.set_content('<svg xmlns="http://www.w3.org/2000/svg" width="200" height="100"></svg>')
+    differences = page.evaluate(
+        """pairs => pairs.map(([d, moved]) => {
+          const svg = document.querySelector('svg');
+          const path = value => {
+            const p = document.createElementNS('http://www.w3.org/2000/svg', 'path');
+            p.setAttribute('d', value);
+            svg.appendChild(p);
+            return p;
+          };
+          const a = path(d), b = path(moved);
+          const n = a.getTotalLength();
+          let worst = Math.abs(n - b.getTotalLength());
+          for (let i = 0; i <= 40; i++) {
+            const p = a.getPointAtLength(n * i / 40), q = b.getPointAtLength(n * i / 40);
+            worst = Math.max(worst, Math.hypot(p.x + 100 - q.x, p.y + 50 - q.y));
+          }
+          return worst;
+        })""",
+        pairs,
+    )
+    assert max(differences) < 0.02, dict(zip((d for d, _ in pairs), differences, strict=True))

@@ -10,7 +10,16 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.helpers import STEPS, ServerProcess, Watch, open_run, start_demo_upstream
+from tests.browser.helpers import (
+    STEPS,
+    Clock,
+    ServerProcess,
+    Watch,
+    clock_driven_viewer,
+    open_run,
+    start_demo_upstream,
+    step,
+)
 from viewer.demo.api import LIVE_RUN_ID
 
 pytestmark = pytest.mark.browser
@@ -145,3 +154,37 @@ def test_a_failed_refresh_keeps_the_data_says_stale_and_recovers(
     finally:
         page.goto("about:blank")  # stop polling before the servers stop
         revived.stop()
+
+
+# Each step of a diagram as it is drawn: id -> [status, its icon's path data, its texts].
+DRAWN = """root => Object.fromEntries(Array.from(root.querySelectorAll('.steps > a'), a => [
+  new URLSearchParams(a.getAttribute('href').split('?')[1]).get('node'),
+  [a.dataset.status, a.querySelector(':scope > path').getAttribute('d'), a.textContent],
+]))"""
+
+
+def test_a_live_refresh_redraws_each_step_as_the_server_draws_it(watch: Watch, page: Page) -> None:
+    """While the run moves, graph-live.js re-colours steps, changes their icons and status
+    words in place: the result is what the server draws for the same moment."""
+    clock = Clock()
+    with clock_driven_viewer(clock, 100) as viewer:
+        watch.allow_origin(viewer.url)
+        clock.at(35)
+        open_run(page, viewer.url, LIVE_RUN_ID)
+        expect(step(page, "cooldown")).to_have_attribute("data-status", "waiting")
+        before = page.locator("#graph").evaluate(DRAWN)
+        clock.at(50)
+        expect(step(page, "cooldown")).to_have_attribute("data-status", "success")
+        expect(step(page, "swap")).to_have_attribute("data-status", "running")
+        drawn = page.locator("#graph").evaluate(DRAWN)
+        fresh = page.evaluate(
+            f"""async url => {{
+              const html = await (await fetch(url)).text();
+              return ({DRAWN})(new DOMParser().parseFromString(html, 'text/html'));
+            }}""",
+            f"/_fragments/runs/{LIVE_RUN_ID}/graph",
+        )
+        assert drawn == fresh
+        assert drawn["swap"][1] != before["swap"][1], "the icon changed with the status"
+        expect(step(page, "swap")).to_have_accessible_name(re.compile(r" Running$"))
+        page.goto("about:blank")  # stop polling before the servers stop
