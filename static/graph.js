@@ -260,7 +260,7 @@
       centreOn(s, first, READABLE);
     } else {
       // its top, centred on the trigger (a wide diagram's middle may hold no step at the top)
-      var root = s.svg.querySelector('a.step.root');
+      var root = s.svg.querySelector(STEPS + '.root');
       var cx = root ? record(s, root).x + s.boxW / 2 : (x0 + x1) / 2;
       setView(s, READABLE, s.cw / 2 - cx * READABLE, pad / 2 - y0 * READABLE);
     }
