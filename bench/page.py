@@ -3,13 +3,14 @@ summary is flushed, when the diagram is, and where the time between goes.
 
 Usage: .venv/bin/python bench/page.py [STEPS ...] [--default-gc]
 
-Each sample is a new app (cold answer, model, graph and layout caches; templates compiled first, as
-in a server already running) serving `/runs/run_gen_<STEPS>` from the demo runs API
-in-process, without gzip. Times are the median of RUNS samples in CPU ms of this process
-(wall ms in brackets); the demo API runs in the same process, so "upstream read" includes
-its own serialisation. Parts are timed by wrapping the functions that do them; indented
-parts are within the one above. The garbage collector is tuned as the server tunes it
-(viewer/collector.py) unless --default-gc.
+Each sample is a new app (cold answer, model, graph and layout caches; templates compiled
+first, as in a server already running) serving `/runs/run_gen_<STEPS>` from the demo runs API
+in-process, without gzip; then the same page again from the same app, gzipped (as a browser
+asks), with what the app keeps between requests (answers, models, layouts, diagrams). Times
+are the median of RUNS samples in CPU ms of this process (wall ms in brackets); the demo API
+runs in the same process, so "upstream read" includes its own serialisation. Parts are timed
+by wrapping the functions that do them; indented parts are within the one above. The garbage
+collector is tuned as the server tunes it (viewer/collector.py) unless --default-gc.
 """
 
 from __future__ import annotations
@@ -40,6 +41,16 @@ from viewer.demo.api import DEMO_TOKEN, create_demo_api  # noqa: E402
 from viewer.demo.generate import generate_workflow_run  # noqa: E402
 from viewer.graph.draw import fit  # noqa: E402
 from viewer.runs.model import Run  # noqa: E402
+
+try:  # older checkouts parse every answer whole
+    import viewer.runs.definitions as definitions_module
+except ImportError:
+    definitions_module = None
+
+try:  # older checkouts draw the diagram in viewer/web/steps.py
+    import viewer.web.diagrams as diagrams_module
+except ImportError:
+    diagrams_module = None
 
 try:  # older checkouts have no collector tuning
     from viewer.collector import tune_collector
@@ -84,18 +95,25 @@ def instrument() -> None:
     timed(pages_module, "full_parts", "full read, page and diagram models")
     timed(upstream_module.RunsApi, "get_run", "  upstream read + JSON parse")
     timed(upstream_module, "parse_json", "    JSON parse")
+    if definitions_module is not None:
+        timed(definitions_module.KnownDefinitions, "read", "    JSON parse, definition apart")
     timed(service_module, "redact_payload", "  redaction")
     timed(service_module, "content_digest", "  definition digest")
     timed(Run, "from_payload", "  run model")
     timed(steps_module, "run_page_view", "  page view model")
-    timed(steps_module, "graph_view", "  diagram model")
+    timed(steps_module, "graph_view", "  diagram model")  # older checkouts
+    if diagrams_module is not None:
+        timed(diagrams_module, "graph_view", "  diagram model")
     timed(graph_view_module, "build_graph", "    graph from the definition")
     timed(graph_view_module, "draw", "    layout (cold)")
     gc.callbacks.append(collector)
     LABELS.extend(f"  garbage collector (gen {n})" for n in range(3))
 
 
-def sample(runs: dict[str, dict], steps: int) -> tuple[list[tuple[float, float, int]], dict]:
+Chunks = list[tuple[float, float, int]]  # (CPU ms, wall ms, bytes) at each chunk
+
+
+def sample(runs: dict[str, dict], steps: int) -> tuple[Chunks, dict, Chunks]:
     transport = httpx.WSGITransport(app=create_demo_api(token=DEMO_TOKEN, extra_runs=runs))
     app = create_app(Settings(), transport=transport)
     for name in app.jinja_env.list_templates():  # compiled, as in a server already running
@@ -105,14 +123,21 @@ def sample(runs: dict[str, dict], steps: int) -> tuple[list[tuple[float, float, 
     if hasattr(graph_view_module, "GRAPHS"):  # the graph built from a definition, kept
         graph_view_module.GRAPHS.clear()
     PARTS.clear()
+    chunks = streamed(client, f"/runs/run_gen_{steps}", {})
+    parts = {k: v for k, v in PARTS.items() if not k.startswith("_")}
+    again = streamed(client, f"/runs/run_gen_{steps}", {"Accept-Encoding": "gzip"})
+    return chunks, parts, again
+
+
+def streamed(client: Any, path: str, headers: dict[str, str]) -> Chunks:
     wall, cpu = time.perf_counter(), time.process_time()
-    response = client.get(f"/runs/run_gen_{steps}", buffered=False)
+    response = client.get(path, headers=headers, buffered=False)
     chunks = []
     for chunk in response.response:
         now = ((time.process_time() - cpu) * 1000, (time.perf_counter() - wall) * 1000)
         chunks.append((*now, len(chunk)))
     response.close()
-    return chunks, {k: v for k, v in PARTS.items() if not k.startswith("_")}
+    return chunks
 
 
 def main() -> None:
@@ -126,7 +151,7 @@ def main() -> None:
         report(steps, [sample(runs, steps) for _ in range(RUNS)])
 
 
-def report(steps: int, samples: list[tuple[list[tuple[float, float, int]], dict]]) -> None:
+def report(steps: int, samples: list[tuple[Chunks, dict, Chunks]]) -> None:
     def median(pick: Callable[[tuple], float]) -> float:
         return statistics.median(pick(s) for s in samples)
 
@@ -137,6 +162,9 @@ def report(steps: int, samples: list[tuple[list[tuple[float, float, int]], dict]
     print(f"  diagram flushed {last_cpu:30.0f} ({last_wall:.0f}), {samples[0][0][-1][2]:,} bytes")
     for label in LABELS:
         print(f"  {label:<38} {median(lambda s, k=label: s[1].get(k, 0.0)):7.0f}")
+    again_cpu, again_wall = median(lambda s: s[2][-1][0]), median(lambda s: s[2][-1][1])
+    gzipped = sum(chunk[2] for chunk in samples[0][2])
+    print(f"  again, gzipped: last byte {again_cpu:19.0f} ({again_wall:.0f}), {gzipped:,} bytes")
 
 
 if __name__ == "__main__":

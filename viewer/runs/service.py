@@ -26,6 +26,7 @@ from viewer.runs.cache import (
     Sized,
     kept_bytes,
 )
+from viewer.runs.definitions import DefinitionText, KnownDefinitions
 from viewer.runs.digest import content_digest
 from viewer.runs.ids import check_run_id, check_step_ids
 from viewer.runs.model import Run
@@ -131,11 +132,14 @@ class RunsService:
         self.cache = cache
         # Redacted workflow definitions by the digest of their content: every `nodeIds` answer
         # carries the whole definition, and a step panel should not redact it again.
-        self.definitions: SingleFlightCache[dict[str, Any]] = SingleFlightCache(
+        definition_bytes = (
             cache.max_bytes // DEFINITION_SHARE
             if definition_max_bytes is None
             else definition_max_bytes
         )
+        self.definitions: SingleFlightCache[dict[str, Any]] = SingleFlightCache(definition_bytes)
+        # The same, known by their text: a panel's answer is parsed without its definition.
+        self.known = KnownDefinitions(definition_bytes)
         self.parsed = parsed or ParsedRuns(cache.max_bytes)
         self.live_ttl = live_ttl
         self.final_ttl = final_ttl
@@ -159,26 +163,52 @@ class RunsService:
             summary=what.summary,
             node_ids=list(what.step_ids) if what.step_ids is not None else None,
             credential=credential,
+            definitions=self.known,
         )
         answer = RunAnswer(
-            self._redacted(fetched.data), fetched.request_id, fetched.size, fetched.digest
+            self._redacted(fetched.data, fetched.definition),
+            fetched.request_id,
+            fetched.size,
+            fetched.digest,
         )
+        # A definition known before is shared with the answers that brought it, and counted
+        # where it is kept; this answer costs the rest.
+        shared = fetched.definition.size if fetched.definition and fetched.definition.kept else 0
         return Sized(
-            answer, self._ttl(answer.data), kept_bytes(answer.size, ANSWER_BYTES_PER_JSON_BYTE)
+            answer,
+            self._ttl(answer.data),
+            kept_bytes(answer.size - shared, ANSWER_BYTES_PER_JSON_BYTE),
         )
 
-    def _redacted(self, data: dict[str, Any]) -> dict[str, Any]:
+    def _redacted(
+        self, data: dict[str, Any], known: DefinitionText | None = None
+    ) -> dict[str, Any]:
         """The answer redacted once; its definition redacted once per content (workflow id,
-        version and snapshot alike share a digest)."""
+        version and snapshot alike share a digest), and not at all when its text is known."""
         definition = data.get("workflowDefinition")
+        if known is not None and known.kept is not None:
+            redacted = known.kept
+        else:
+            found = self._redacted_definition(definition)
+            if found is None:
+                return redact_payload(data)
+            redacted = found
+            if known is not None:
+                self.known.keep(known, redacted)
+        rest = redact_payload({k: v for k, v in data.items() if k != "workflowDefinition"})
+        return {**rest, "workflowDefinition": redacted}
+
+    def _redacted_definition(self, definition: object) -> dict[str, Any] | None:
+        """The definition redacted, kept by the digest of its content; None when it is not an
+        object of plain parsed JSON (then it is redacted with the answer)."""
         if not isinstance(definition, dict):
-            return redact_payload(data)
+            return None
         # The digest names the definition's content, whatever its workflow id and version say.
         named = content_digest(definition)
         if named is None:
-            return redact_payload(data)
+            return None
         key, size = named
-        redacted = self.definitions.get(
+        return self.definitions.get(
             key,
             lambda: Sized(
                 redact_payload(definition),
@@ -186,8 +216,6 @@ class RunsService:
                 kept_bytes(size, ANSWER_BYTES_PER_JSON_BYTE),
             ),
         )
-        rest = redact_payload({k: v for k, v in data.items() if k != "workflowDefinition"})
-        return {**rest, "workflowDefinition": redacted}
 
     def _ttl(self, data: dict[str, Any]) -> float:
         """Answers for runs still moving are shared briefly; finished ones are kept longer."""

@@ -29,6 +29,7 @@ from viewer.errors import (
     ViewerError,
 )
 from viewer.runs.deadline import deadline, upstream_transports
+from viewer.runs.definitions import DefinitionText, KnownDefinitions
 from viewer.runs.guard import Bulkhead, CircuitBreaker
 from viewer.runs.ids import check_run_id, check_step_ids
 from viewer.runs.jsonparse import NotJson, parse_json
@@ -50,6 +51,8 @@ class RunAnswer:
     request_id: str | None
     size: int = 0
     digest: str = ""
+    # Where data's workflowDefinition came from, when read apart (viewer/runs/definitions.py).
+    definition: DefinitionText | None = None
 
 
 @dataclass(frozen=True)
@@ -90,43 +93,48 @@ class RunsApi:
         summary: bool = False,
         node_ids: list[str] | None = None,
         credential: str | None = None,
+        definitions: KnownDefinitions | None = None,
     ) -> RunAnswer:
-        """Fetch one run; `credential` replaces the server token (a person's own token)."""
+        """Fetch one run; `credential` replaces the server token (a person's own token). With
+        `definitions`, a workflow definition whose text is known is not parsed again."""
         run_id = check_run_id(run_id)
         params: dict[str, str] = {}
         if summary:
             params["summary"] = "true"
         if node_ids is not None:
             params["nodeIds"] = ",".join(check_step_ids(node_ids))
-        return self._guarded_fetch(run_id, params, credential or self.token)
+        return self._guarded_fetch(run_id, params, credential or self.token, definitions)
 
     def credential_key(self, credential: str | None) -> str:
         """Tells the credentials a call would use apart, without keeping the token itself."""
         return hashlib.sha256((credential or self.token or "").encode()).hexdigest()[:32]
 
-    def _guarded_fetch(self, run_id: str, params: dict[str, str], token: str | None) -> RunAnswer:
-        """One read inside the bulkhead and the circuit breaker; failures of the upstream itself
-        (no connection, timeouts, 5xx) count against the breaker, other answers do not."""
+    def _guarded_fetch(
+        self,
+        run_id: str,
+        params: dict[str, str],
+        token: str | None,
+        definitions: KnownDefinitions | None,
+    ) -> RunAnswer:
+        """One read inside the bulkhead and the circuit breaker, its attempts all within one
+        total deadline (headers and bodies too); failures of the upstream itself (no
+        connection, timeouts, 5xx) count against the breaker, other answers do not."""
+        path = f"/v1/runs/{quote(run_id, safe='')}"
+        headers = {"Accept": "application/json"}
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
         with self.bulkhead.slot():
             self.breaker.before_call()
             failed = False
             try:
-                return self._fetch(run_id, params, token)
+                started = time.monotonic()
+                with deadline(started + self.retry.deadline):
+                    return self._attempts(run_id, path, params, headers, started, definitions)
             except (UpstreamUnavailable, UpstreamTimeout) as error:
                 failed = not isinstance(error, UpstreamBusy)
                 raise
             finally:
                 self.breaker.record(failed=failed)
-
-    def _fetch(self, run_id: str, params: dict[str, str], token: str | None) -> RunAnswer:
-        """Attempts until an answer, all within one total deadline (headers and bodies too)."""
-        path = f"/v1/runs/{quote(run_id, safe='')}"
-        headers = {"Accept": "application/json"}
-        if token:
-            headers["Authorization"] = f"Bearer {token}"
-        started = time.monotonic()
-        with deadline(started + self.retry.deadline):
-            return self._attempts(run_id, path, params, headers, started)
 
     def _attempts(
         self,
@@ -135,6 +143,7 @@ class RunsApi:
         params: dict[str, str],
         headers: dict[str, str],
         started: float,
+        definitions: KnownDefinitions | None,
     ) -> RunAnswer:
         attempt = 0
         while True:
@@ -161,13 +170,13 @@ class RunsApi:
                     f"The connection to the runs service failed ({type(error).__name__})."
                 ) from None
             else:
-                envelope = _parse_envelope(body)
+                envelope, definition = _parse_envelope(body, definitions)
                 upstream_id = _request_id(envelope, header_id)
                 self._log(run_id, params, request_id, upstream_id, status, attempt_started)
                 if status not in RETRY_STATUSES:
                     data = _read_data(status, envelope, upstream_id, run_id)
                     digest = hashlib.sha256(body).hexdigest()[:32]
-                    return RunAnswer(data, upstream_id, size=len(body), digest=digest)
+                    return RunAnswer(data, upstream_id, len(body), digest, definition)
                 failure = _status_error(status, upstream_id, asked_wait)
             wait = self._next_wait(attempt, time.monotonic() - attempt_started, started, asked_wait)
             if wait is None:
@@ -245,15 +254,21 @@ def _too_large(limit: int, upstream_id: str | None) -> UnexpectedAnswer:
     )
 
 
-def _parse_envelope(body: bytes) -> dict[str, Any] | NotJson:
-    """The answer's JSON envelope, whatever its depth, or NotJson saying why it is not one."""
+def _parse_envelope(
+    body: bytes, definitions: KnownDefinitions | None
+) -> tuple[dict[str, Any] | NotJson, DefinitionText | None]:
+    """The answer's JSON envelope, whatever its depth, or NotJson saying why it is not one;
+    and where its definition came from when `definitions` read it apart."""
+    read = definitions.read(body) if definitions is not None else None
+    if read is not None:
+        return read
     try:
         envelope = parse_json(body)
     except NotJson as error:
-        return error
+        return error, None
     if not isinstance(envelope, dict):
-        return NotJson(f"JSON that is not an object (a {type(envelope).__name__})")
-    return envelope
+        return NotJson(f"JSON that is not an object (a {type(envelope).__name__})"), None
+    return envelope, None
 
 
 def _request_id(envelope: dict[str, Any] | NotJson, header_id: str | None) -> str | None:

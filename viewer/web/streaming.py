@@ -131,7 +131,9 @@ def _sent(
         if not part:
             break
         yield splices.encoded(part, encoder)
-    yield encoder.end()
+    end = encoder.end()
+    if end:
+        yield end
 
 
 class Splices:
