@@ -8,8 +8,8 @@ at the next animation frame after the awaited thing is on the page:
 
 - page's last byte: when the streamed page has fully arrived (its diagram is the last large
   part): the server's share (reading the run, layout, drawing, transfer);
-- graph visible: the diagram with its steps is in the page (and how long after the last byte:
-  the browser's share, negative when it shows before the page has fully arrived);
+- graph visible: the diagram with its steps is in the page and rendered (and how long after
+  the last byte: the browser's share, negative when it shows before the page has fully arrived);
 - graph ready: the diagram's controls are usable (graph.js has set it up);
 - click → panel: a click on a step until its panel is in the page, split into the panel
   request (server and wire, from Resource Timing) and the rest (the browser's swap and frame);
@@ -63,14 +63,25 @@ TARGETS = {  # issue 12, in ms
     ("pan frame", 5_000): 20,
 }
 
-# Runs before any page script: records when the diagram first shows and when it is ready.
+# Runs before any page script: records when the diagram first shows (a step is in the page
+# and rendered) and when it is ready.
 MARKS = """
 (() => {
   const marks = (window.__bench = {});
+  // Whether the diagram's <svg> is rendered: no element around it is display: none or skips
+  // rendering its content (content-visibility: hidden). Only those elements' styles are read
+  // (element.checkVisibility() would style the whole diagram while it is still parsed).
+  function rendered(step) {
+    for (let up = step.closest('svg').parentElement; up; up = up.parentElement) {
+      const style = getComputedStyle(up);
+      if (style.display === 'none' || style.contentVisibility === 'hidden') return false;
+    }
+    return true;
+  }
   function frame(name) { requestAnimationFrame(() => { marks[name] = performance.now(); }); }
   function look() {
-    if (!('visible' in marks) && !marks.visiblePending
-        && document.querySelector('#graph svg [data-step-id]')) {
+    const step = document.querySelector('#graph svg .steps > a');
+    if (!('visible' in marks) && !marks.visiblePending && step && rendered(step)) {
       marks.visiblePending = true;
       frame('visible');
     }
@@ -88,7 +99,7 @@ MARKS = """
 # Resolves with the ms from a click on a step to its panel on the page (next frame).
 CLICK = """
 async (stepId) => {
-  const link = document.querySelector('#graph svg a[data-step-id="' + CSS.escape(stepId) + '"]');
+  const link = window.viewerGraph.link(document.querySelector('#graph svg'), stepId);
   const wanted = '#step-panel .step-detail[data-step-id="' + CSS.escape(stepId) + '"]';
   const start = performance.now();
   link.dispatchEvent(new MouseEvent('click', {bubbles: true, cancelable: true, view: window}));
@@ -270,7 +281,7 @@ def measure_once(browser: Browser, base: str, size: int, samples: Samples) -> No
         samples.add("first visit requests", first["fetched"])
 
         step_ids = page.eval_on_selector_all(
-            "#graph svg a[data-step-id]", "els => els.map(el => el.dataset.stepId)"
+            "#graph svg .steps > a", "els => els.map(el => window.viewerGraph.stepId(el))"
         )
         for step_id in (step_ids[len(step_ids) // 3], step_ids[len(step_ids) // 2]):
             click = page.evaluate(CLICK, step_id)

@@ -152,16 +152,22 @@
     }
   });
 
-  // Times are shown in the viewer's timezone; hovering one shows it in the reader's own.
-  function localTimes(root) {
-    root.querySelectorAll('time[datetime]').forEach(function (el) {
-      var at = new Date(el.getAttribute('datetime'));
-      if (isNaN(at.getTime())) return;
-      el.title = 'Your time: ' + at.toLocaleString([], LOCAL_TIME);
-    });
+  // Times are shown in the viewer's timezone; hovering (or focusing) one shows it in the
+  // reader's own. Its title is written then, the first time: the first use of the reader's
+  // locale costs tens of ms, which the page's start and each swapped panel need not pay.
+  var localFormat = null;
+
+  function localTime(event) {
+    var el = event.target.closest && event.target.closest('time[datetime]:not([title])');
+    if (!el) return;
+    var at = new Date(el.getAttribute('datetime'));
+    if (isNaN(at.getTime())) return;
+    localFormat = localFormat || new Intl.DateTimeFormat([], LOCAL_TIME);
+    el.title = 'Your time: ' + localFormat.format(at);
   }
 
-  document.addEventListener('DOMContentLoaded', function () { localTimes(document); });
+  document.addEventListener('pointerover', localTime);
+  document.addEventListener('focusin', localTime);
 
   // ---- a note that appears or goes away above the diagram does not move it on screen ---------
   // While the run moves, "What this run is waiting for" has a place of its own at least one
@@ -204,6 +210,24 @@
 
   window.addEventListener('load', keepDiagramInPlace);
 
+  // ---- htmx: never look inside what it must ignore ------------------------------------------
+  // Before it honours data-hx-ignore, htmx's processing of an element (the whole page at start,
+  // each swapped part) visits every element and attribute below it: 150 ms and more for a large
+  // diagram. An element holding an ignored part, and no htmx attribute of its own, is processed
+  // child by child instead (htmx:before:process is cancelable), around the ignored parts.
+  function hasHtmx(el) {
+    return el.getAttributeNames().some(function (name) { return /^(data-)?hx-/.test(name); });
+  }
+
+  document.addEventListener('htmx:before:process', function (event) {
+    var el = event.target;
+    if (!(el instanceof Element) || !el.querySelector('[data-hx-ignore]') || hasHtmx(el)) return;
+    event.preventDefault();
+    Array.prototype.forEach.call(el.children, function (child) {
+      if (!child.hasAttribute('data-hx-ignore')) htmx.process(child);
+    });
+  });
+
   // ---- htmx swaps ----------------------------------------------------------------------
 
   document.addEventListener('htmx:after:swap', function (event) {
@@ -217,7 +241,6 @@
         announce(live.getAttribute('data-news'));
       }
     }
-    localTimes(document);
     markSelected(currentStep());
   });
 

@@ -2,8 +2,10 @@
 // view and live status updates. Steps stay plain links: opening one is app.js's business.
 //
 // Work stays proportional to what changes: setting up touches no step and reads no layout
-// (the canvas's size comes from a ResizeObserver); the steps are indexed the first time all
-// of them are needed (their place, status and accessible name, read from attributes); every
+// (the canvas's size comes from a ResizeObserver), and the diagram is first drawn in the view
+// it opens with (graph.css renders the canvas's content from .is-ready on); the steps are
+// indexed in idle time after that, or the first time all of them are needed (their place,
+// status and accessible name, read from attributes); every
 // event is handled by one listener for the whole page (the canvas keeps its pointer and wheel
 // listeners); panning and zooming write one CSS transform on the <svg>, once a frame, which
 // the browser composites without painting the diagram again; Find and Show draw two paths
@@ -102,7 +104,9 @@
     else if (step && !wholeFits(s)) reveal(s, step, true);
     else place(s);
     draw(s); // now, not at the next frame: the first frame drawn after set-up shows this view
+    s.scaled = false; // and draws the diagram at its scale: nothing to draw again
     G.select(s, selected);
+    indexLater(s);
   }
 
   // A step's id: its link's `node` parameter (?node=<id>, or ?steps=all&node=<id>).
@@ -127,25 +131,64 @@
     };
   }
 
-  // Every step, indexed in one pass the first time something needs them all (Find, Show,
-  // live statuses, the off-screen note), never while the page is being set up.
+  // Every step (Find, Show, live statuses, the off-screen note): indexed bit by bit in idle
+  // time once the first view is drawn (indexLater), or at once when needed before that.
   function steps(s) {
-    if (!s.index) {
-      var list = [];
-      var byId = new Map();
-      s.svg.querySelectorAll(STEPS).forEach(function (el) {
-        var step = record(s, el);
-        list.push(step);
-        byId.set(step.id, step);
-      });
-      s.index = { list: list, byId: byId };
-    }
+    index(s, null);
     return s.index.list;
+  }
+
+  // Index the steps not yet indexed, until the idle `deadline` runs out (null: all of them);
+  // true when every step is.
+  function index(s, deadline) {
+    var ix = s.index || (s.index = {
+      list: [],
+      byId: new Map(),
+      todo: s.svg.querySelectorAll(STEPS),
+      at: 0
+    });
+    while (ix.todo && ix.at < ix.todo.length) {
+      var step = record(s, ix.todo[ix.at]);
+      ix.at += 1;
+      ix.list.push(step);
+      ix.byId.set(step.id, step);
+      if (deadline && ix.at % 100 === 0 && deadline.timeRemaining() < 2) return false;
+    }
+    ix.todo = null;
+    return true;
+  }
+
+  function indexed(s) {
+    return Boolean(s.index && !s.index.todo);
+  }
+
+  // Index the steps in idle time, then do `then` (the latest asked for).
+  function indexLater(s, then) {
+    if (then) s.afterIndex = then;
+    if (s.indexing) return;
+    s.indexing = true;
+    idle(function slice(deadline) {
+      if (!index(s, deadline)) return idle(slice);
+      s.indexing = false;
+      var next = s.afterIndex;
+      s.afterIndex = null;
+      if (next) next();
+    });
+  }
+
+  // `fn` when the page is idle (soon anyway); a browser without requestIdleCallback gets a
+  // short slice after a timeout.
+  function idle(fn) {
+    if (window.requestIdleCallback) return window.requestIdleCallback(fn, { timeout: 1000 });
+    window.setTimeout(function () {
+      var end = performance.now() + 8;
+      fn({ timeRemaining: function () { return end - performance.now(); } });
+    }, 50);
   }
 
   // One step by id: from the index when it is built, else read from its element alone.
   function find(s, id) {
-    if (s.index) return s.index.byId.get(id) || null;
+    if (indexed(s)) return s.index.byId.get(id) || null;
     var el = link(s.svg, id);
     return el ? record(s, el) : null;
   }
@@ -221,6 +264,12 @@
         });
       });
     }
+    if (indexed(s)) offscreen(s);
+    else indexLater(s, function () { offscreen(s); });
+  }
+
+  // Say how much of the diagram is off screen.
+  function offscreen(s) {
     var out = s.root.querySelector('[data-role="offscreen"]');
     var all = steps(s);
     if (!out || !all.length) return;

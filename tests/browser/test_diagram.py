@@ -429,3 +429,15 @@ def test_every_status_icon_made_relative_draws_the_same_shape(page: Page) -> Non
         pairs,
     )
     assert max(differences) < 0.02, dict(zip((d for d, _ in pairs), differences, strict=True))
+
+
+def test_the_diagram_shows_even_if_its_script_never_runs(watch: Watch, page: Page) -> None:
+    """graph.css keeps the diagram's canvas unrendered until graph.js has set its first view;
+    should graph.js never run, the diagram shows anyway (without its controls)."""
+    page.route(
+        re.compile(r"/static/graph(\.[0-9a-f]+)?\.js$"),
+        lambda route: route.fulfill(status=200, content_type="text/javascript", body=""),
+    )
+    open_run(page, "", SMALL_FAILED_RUN)
+    expect(step(page, "root")).to_be_visible()
+    expect(page.locator("#graph .graph-toolbar")).to_be_hidden()

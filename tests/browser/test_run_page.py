@@ -212,4 +212,5 @@ def test_times_name_their_zone_and_show_the_readers_own_on_hover(watch: Watch, p
     for index in range(times.count()):
         time_el = times.nth(index)
         assert time_el.inner_text().endswith(" UTC"), time_el.inner_text()
+        time_el.hover()
         assert (time_el.get_attribute("title") or "").startswith("Your time: ")
