@@ -172,3 +172,29 @@ def test_short_branches_hang_above_their_merge_and_share_one_trunk() -> None:
     assert layout.layers[6] == layout.layers[8] == 5  # next to the merge, not under the split
     assert layout.points == 3  # one trunk from 1 down to them, not one from each to 7
     assert layout.crossings == 0
+
+
+def test_transposition_reaches_the_fewest_crossings() -> None:
+    """Three rows below a root; sorting by barycenters alone keeps two crossings, one is the
+    least any order can have (found by trying every order)."""
+    edges = [(0, 1), (0, 2), (0, 3), (0, 4), (1, 7), (2, 7), (3, 5), (3, 6), (4, 5)]
+    edges += [(5, 8), (6, 9), (6, 10), (7, 8), (7, 10)]
+    layout = layered_layout(11, edges, starts=[0])
+    assert layout.layers == (0, 1, 1, 1, 1, 2, 2, 2, 3, 3, 3)
+    assert layout.crossings == 1
+
+
+@settings(max_examples=150, deadline=None)
+@given(graphs(), st.data())
+def test_every_cluster_stays_in_one_piece_in_each_layer(
+    graph: tuple[int, list[tuple[int, int]]], data: st.DataObject
+) -> None:
+    n, edges = graph
+    clusters = data.draw(st.lists(st.sampled_from([None, 1, 2, 3]), min_size=n, max_size=n))
+    layout = layered_layout(n, edges, starts=[0], clusters=clusters)
+    for layer in set(layout.layers):
+        row = sorted((b.x, v) for v, b in enumerate(layout.boxes) if layout.layers[v] == layer)
+        labels = [clusters[v] for _, v in row]
+        for c in {1, 2, 3} & set(labels):
+            at = [i for i, label in enumerate(labels) if label == c]
+            assert at == list(range(at[0], at[-1] + 1)), f"cluster {c} split in {labels}"
