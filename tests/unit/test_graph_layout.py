@@ -198,3 +198,12 @@ def test_every_cluster_stays_in_one_piece_in_each_layer(
         for c in {1, 2, 3} & set(labels):
             at = [i for i, label in enumerate(labels) if label == c]
             assert at == list(range(at[0], at[-1] + 1)), f"cluster {c} split in {labels}"
+
+
+def test_a_blocks_steps_hang_in_one_column() -> None:
+    """Steps 3, 4, 5 form a block (one chain): their frame is a column, however the merge of
+    the branches beside it pulls them."""
+    edges = [(0, 1), (1, 2), (0, 3), (3, 4), (4, 5), (0, 6), (6, 7), (0, 8), (7, 9), (2, 9)]
+    clusters = [None, None, None, 1, 1, 1, None, None, None, None, None]
+    layout = layered_layout(11, [*edges, (2, 10)], starts=[0], clusters=clusters)
+    assert len({layout.boxes[v].x for v in (3, 4, 5)}) == 1

@@ -1,7 +1,8 @@
 """Horizontal placement of a layered graph whose rows are ordered: rows packed, a bottom-up
 pass puts each node over the mean of its children, a top-down pass each node under the mean
 of its parents (chains hang straight); each row is solved as a weighted isotonic regression,
-so boxes never come closer than their spacing. Last, trunks of long edges run straight."""
+so boxes never come closer than their spacing. Then a block's chain of steps hangs straight
+(its frame a column, the rows it crosses making room), and trunks of long edges run straight."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ NODE_SPACE = (NODE_W + NODE_GAP) // 2  # room a real node keeps either side of i
 POINT_SPACE = POINT_GAP // 2  # room a virtual point keeps either side
 POINT_WEIGHT = 8.0  # how much more than a node a virtual point wants its target
 LOOSE_WEIGHT = 0.05  # a node without neighbours that way: stays put, weakly
+HANG_WEIGHT = 1000.0  # a block's chain of steps, hung straight: the others make room
+HANG_ROUNDS = 3
 
 
 def place(g: LayeredGraph, work: Work) -> tuple[list[float], list[int]]:
@@ -30,6 +33,7 @@ def place(g: LayeredGraph, work: Work) -> tuple[list[float], list[int]]:
         for rank in order:
             _pull(g.rows[rank], offsets[rank], neighbours, weight, x)
         work.add(3 * total + 2 * links)
+    _hang(g, offsets, x, work)
     _straighten(g, x, space)
     work.add(2 * total)
     return x, space
@@ -124,3 +128,45 @@ def _align(points: list[int], lo: float, hi: float, x: list[float]) -> None:
     target = min(max(xs[len(xs) // 2], lo), hi)
     for v in points:
         x[v] = target
+
+
+def _hang(g: LayeredGraph, offsets: list[list[float]], x: list[float], work: Work) -> None:
+    """Hang each chain of a cluster's members (a block's steps one after another) straight,
+    so its frame is a column; the rows it crosses make room (in a few rounds, as two chains
+    may push each other)."""
+    chains = _member_chains(g)
+    fixed = {v for chain in chains for v in chain}
+    ranks = sorted({g.layer[v] for v in fixed})
+    for _ in range(HANG_ROUNDS):
+        for chain in chains:
+            # where it sits in its widest row, which has the least room to give
+            at = x[max(chain, key=lambda v: len(g.rows[g.layer[v]]))]
+            for v in chain:
+                x[v] = at
+        for rank in ranks:
+            row = g.rows[rank]
+            weights = [HANG_WEIGHT if v in fixed else 1.0 for v in row]
+            _solve(row, offsets[rank], [x[v] for v in row], weights, x)
+        work.add(len(fixed) + sum(len(g.rows[rank]) for rank in ranks))
+
+
+def _member_chains(g: LayeredGraph) -> list[list[int]]:
+    """Chains of a cluster's steps, each step the only link down of the one before."""
+    cluster, up, down = g.cluster, g.up, g.down
+
+    def after(v: int) -> bool:
+        """v continues a chain: its one link up is from a member of its cluster with no other
+        link down."""
+        u = up[v][0] if len(up[v]) == 1 else g.n
+        return u < g.n and len(down[u]) == 1 and cluster[u] == cluster[v]
+
+    chains = []
+    for v in range(g.n):
+        if cluster[v] is None or after(v):
+            continue
+        chain = [v]
+        while len(down[chain[-1]]) == 1 and (w := down[chain[-1]][0]) < g.n and after(w):
+            chain.append(w)
+        if len(chain) > 1:
+            chains.append(chain)
+    return chains
