@@ -13,7 +13,9 @@ from tests.conftest import RecordingTransport
 from tests.support.servers import free_port
 from viewer.demo.api import DEMO_TOKEN, GENERATED_RUN_ID
 from viewer.explain.compare import MAX_ROWS
+from viewer.explain.views import story_of
 from viewer.runs.chains import KNOWN_CHAINS
+from viewer.web.loading import read_run
 
 FAILED = "run_8fd21b6c07"
 SIMULATION = "run_e13f6b82a4"
@@ -201,3 +203,12 @@ def test_compare_large_runs(client: FlaskClient, upstream: RecordingTransport) -
     assert re.search(r"This comparison has [\d,]+ steps: it lists the [\d,]+ that differ", words)
     assert 0 < html.count('<tr id="step-') <= MAX_ROWS
     assert len(upstream.requests) == 2
+
+
+def test_a_runs_story_is_told_once_per_request(app: Flask) -> None:
+    with app.test_request_context("/runs/run_8fd21b6c07"):
+        run = read_run("run_8fd21b6c07").run
+        told = story_of(run)
+        assert story_of(run) is told, "the page and its ticket text share one telling"
+    with app.test_request_context("/runs/run_8fd21b6c07"):
+        assert story_of(run) is not told, "each request tells it afresh"

@@ -32,6 +32,7 @@ def test_gzipped_the_first_part_can_be_read_before_the_rest(client: FlaskClient)
     answer = client.get(f"/runs/{FAILED_RUN}", headers={"Accept-Encoding": "gzip"}, buffered=False)
     assert answer.headers["Content-Encoding"] == "gzip"
     assert "Accept-Encoding" in answer.headers["Vary"]
+    assert answer.headers["X-Accel-Buffering"] == "no", "a proxy must not hold the summary back"
     chunks = iter(answer.response)
     reader = zlib.decompressobj(16 + zlib.MAX_WBITS)
     first = reader.decompress(next(chunks)).decode()

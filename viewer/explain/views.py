@@ -6,7 +6,7 @@ from flask import Blueprint, Response, g, redirect, render_template, request, ur
 
 from viewer.errors import InvalidId, ViewerError
 from viewer.explain.compare import compare_runs
-from viewer.explain.story import what_happened
+from viewer.explain.story import WhatHappened, what_happened
 from viewer.explain.ticket import TicketLinks, ticket_markdown
 from viewer.runs.ids import check_run_id, run_id_from_text
 from viewer.runs.model import Run
@@ -41,7 +41,17 @@ def ticket_text(run: Run) -> str:
         upstream_request_id=upstream_request_id(),
         viewer_request_id=g.get("request_id", "-"),
     )
-    return ticket_markdown(run, what_happened(run, utc_now()), links, absolute_time)
+    return ticket_markdown(run, story_of(run), links, absolute_time)
+
+
+def story_of(run: Run) -> WhatHappened:
+    """What happened in the run, told once per request (the page and its ticket text share
+    it; on a run of thousands of steps telling it is a good part of the page's time)."""
+    told = g.setdefault("stories", {})
+    found = told.get(id(run))
+    if found is None or found[0] is not run:  # the run is kept with it: its id stays its own
+        found = told[id(run)] = (run, what_happened(run, utc_now()))
+    return found[1]
 
 
 @bp.get("/runs/<run_id>/compare")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from typing import Any
 
 from viewer.runs.chains import Chain, chain_for
@@ -170,6 +171,18 @@ class Run:
 
     def step(self, step_id: str) -> StepState | None:
         return self.steps.get(step_id)
+
+    @cached_property
+    def warned(self) -> tuple[tuple[StepState, str], ...]:
+        """Succeeded steps whose logs carry a warning, each with its first warning's text
+        (read once per model: every view of a kept run shares it)."""
+        from viewer.runs.logs import warnings_in  # logs.py reads this module's Moment
+
+        return tuple(
+            (state, found[0].text)
+            for state in self.steps.values()
+            if state.status.key == "success" and (found := warnings_in(state.logs))
+        )
 
 
 def _forks(value: object, problems: list[str]) -> list[Fork]:

@@ -102,6 +102,7 @@ def stream_page(template_name: str, status: int, **context: Any) -> Response:
     if isinstance(encoder, GzipMember):
         response.headers["Content-Encoding"] = "gzip"
     response.vary.add("Accept-Encoding")
+    response.headers["X-Accel-Buffering"] = "no"  # a proxy (nginx) passes each part on at once
     return response
 
 

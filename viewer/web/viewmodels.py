@@ -14,7 +14,6 @@ from functools import partial
 from flask import url_for
 
 from viewer.runs.ids import MAX_STEPS_PER_CALL
-from viewer.runs.logs import warnings_in
 from viewer.runs.model import InputField, Moment, Run, StepState
 from viewer.runs.status import Status
 from viewer.web.activity import Activity, activity
@@ -180,11 +179,7 @@ def attention(run: Run, urls: RunUrls, href: Callable[[str], str]) -> Attention:
     shown = (failed + waiting)[:ATTENTION_SHOWN]
     items = tuple(_attention_item(run, state, href) for state in shown)
     open_ids = ",".join(state.id for state in failed[:MAX_STEPS_PER_CALL])
-    warned = [
-        (state, found[0].text)
-        for state in run.steps.values()
-        if state.status.key == "success" and (found := warnings_in(state.logs))
-    ]
+    warned = run.warned
     return Attention(
         items=items,
         failed_count=len(failed),
