@@ -339,7 +339,8 @@ def test_on_any_text_the_deep_parser_agrees_with_the_standard_one(
         found: Any = visible(parse_deep(text, max_depth=limit), limit)
     except NotJson as error:
         found = str(error)
-    assert found == expected
+    # NaN is not equal to itself: the same value written out reads the same
+    assert found == expected or repr(found) == repr(expected)
 
 
 def _where_expected(message: str, text: str, pos: int) -> str:
