@@ -99,7 +99,7 @@ MARKS = """
 # Resolves with the ms from a click on a step to its panel on the page (next frame).
 CLICK = """
 async (stepId) => {
-  const link = window.viewerGraph.link(document.querySelector('#graph svg'), stepId);
+  const link = window.viewerGraph.link(document.querySelector('#graph .graph-svg'), stepId);
   const wanted = '#step-panel .step-detail[data-step-id="' + CSS.escape(stepId) + '"]';
   const start = performance.now();
   link.dispatchEvent(new MouseEvent('click', {bubbles: true, cancelable: true, view: window}));

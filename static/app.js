@@ -314,7 +314,15 @@
     try { return Intl.DateTimeFormat().resolvedOptions().timeZone || ''; } catch (e) { return ''; }
   }
 
+  // The reader's zone goes with what they save (asked for then: the first use of Intl costs
+  // tens of ms, which the page's start need not pay).
+  function fillZone(form) {
+    var zone = form.querySelector('[data-reader-zone]');
+    if (zone && !zone.value) zone.value = readerZone();
+  }
+
   function savePreferences(form) {
+    fillZone(form);
     // redirect: 'manual' keeps the cookie the answer sets without loading the page it points to.
     return fetch(form.action, {
       method: 'POST', body: new FormData(form), credentials: 'same-origin', redirect: 'manual',
@@ -323,8 +331,7 @@
 
   document.addEventListener('DOMContentLoaded', function () {
     document.querySelectorAll('.prefs-form').forEach(function (form) {
-      var zone = form.querySelector('[data-reader-zone]');
-      if (zone && !zone.value) zone.value = readerZone();
+      form.addEventListener('submit', function () { fillZone(form); });
       var save = form.querySelector('button[type="submit"]');
       if (save) save.hidden = true;
       form.addEventListener('change', function (event) {
