@@ -35,7 +35,8 @@ from viewer.collector import tune_collector  # noqa: E402
 from viewer.demo.generate import generate_workflow_run  # noqa: E402
 from viewer.graph.build import build_graph  # noqa: E402
 from viewer.graph.cache import LayoutCache  # noqa: E402
-from viewer.graph.draw import draw, fit  # noqa: E402
+from viewer.graph.draw import draw  # noqa: E402
+from viewer.graph.fitting import fit  # noqa: E402
 from viewer.graph.layout import layered_layout  # noqa: E402
 from viewer.graph.plan import plan  # noqa: E402
 from viewer.graph.view import GRAPHS, graph_view, status_key  # noqa: E402

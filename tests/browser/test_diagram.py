@@ -441,3 +441,26 @@ def test_the_diagram_shows_even_if_its_script_never_runs(watch: Watch, page: Pag
     open_run(page, "", SMALL_FAILED_RUN)
     expect(step(page, "root")).to_be_visible()
     expect(page.locator("#graph .graph-toolbar")).to_be_hidden()
+
+
+# Each text of a box (steps, boxes of several steps) that reaches past 4 px inside its right edge.
+CROSSING = """els => els.flatMap(a => {
+  const box = a.querySelector('rect:not(.under)').getBBox();
+  return Array.from(a.querySelectorAll(':scope > text'))
+    .filter(t => { const b = t.getBBox(); return b.x + b.width > box.x + box.width - 4; })
+    .map(t => t.textContent);
+})"""
+
+
+def test_no_label_crosses_its_box(watch: Watch, page: Page) -> None:
+    """Names and types cut to fit (viewer/graph/fitting.py) stay inside their boxes, in the
+    widest font of the page's stack (DejaVu Sans, this machine's system-ui)."""
+    open_big(page)
+    assert page.locator(STEPS).evaluate_all(CROSSING) == []
+    assert page.locator("#graph .cluster").evaluate_all(CROSSING) == []
+    open_run(page, "", SMALL_FAILED_RUN)
+    assert page.locator(STEPS).evaluate_all(CROSSING) == []
+    cut = page.locator(f"{STEPS} > text").evaluate_all(
+        "ts => ts.filter(t => t.textContent.endsWith('…')).length"
+    )
+    assert cut > 0, "some names of the failed run are long enough to be cut"

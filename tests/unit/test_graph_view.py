@@ -15,7 +15,8 @@ from jinja2 import Environment, FileSystemLoader
 from viewer.graph import view
 from viewer.graph.build import build_graph
 from viewer.graph.cache import LayoutCache
-from viewer.graph.draw import fit, path_d
+from viewer.graph.draw import path_d
+from viewer.graph.fitting import fit, width
 from viewer.graph.icons import at
 from viewer.graph.toggles import parse_boxes, resolve
 from viewer.graph.view import GraphView, graph_view, status_key
@@ -432,11 +433,15 @@ def test_path_data_keeps_vertical_runs_straight() -> None:
     )
 
 
-def test_fit_cuts_with_an_ellipsis() -> None:
-    assert fit("short", 10) == "short"
-    assert fit("nnnnnnnnnnnnnnnn", 10) == "nnnnnnnnn…"
-    assert fit("iiiiiiiiiiiiiiii", 10) == "iiiiiiiiiiiiiiii"
-    assert fit("漢字漢字漢字漢字", 10).endswith("…")
+def test_fit_cuts_by_width_with_an_ellipsis() -> None:
+    """Widths in pixels of the font drawn (13 px bold: an "n" is 9.4 px, an "i" 4.5 px)."""
+    assert fit("short", 100, 13, bold=True) == "short"
+    assert fit("n" * 16, 100, 13, bold=True) == "n" * 9 + "…"
+    assert fit("i" * 16, 100, 13, bold=True) == "i" * 16
+    assert fit("n" * 16, 100, 11) == "n" * 12 + "…"  # the type line's smaller, lighter font
+    assert fit("漢字" * 4, 100, 13, bold=True).endswith("…")
+    for text in ("W" * 40, "Read ARB and USDC balances on Arbitrum", "m_m_m_m_m_m_m_m_m_m_m"):
+        assert width(fit(text, 158, 13, bold=True), 13, bold=True) <= 158
 
 
 def test_a_graph_is_built_once_per_definition_content_and_never_stale() -> None:

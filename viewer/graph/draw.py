@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
-from unicodedata import east_asian_width
 
 from viewer.graph.geometry import LOOP_H, LOOP_W, LOOP_Y
 from viewer.graph.layout import Box, Layout, Point, layered_layout
@@ -74,31 +72,3 @@ def _loop(box: Box) -> str:
     """A step that lists itself as its child: a small loop on the box's right side."""
     reach = LOOP_W * 5 // 4  # the curve's control points; the curve itself reaches LOOP_W
     return f"M{box.x + box.w} {box.y + LOOP_Y}c{reach}-14 {reach} {LOOP_H + 14} 0 {LOOP_H}"
-
-
-@lru_cache(maxsize=32768)
-def fit(text: str, units: float) -> str:
-    """The text, cut with an ellipsis where it would overflow `units` average letter widths."""
-    total = 0.0
-    cut = 0
-    for i, ch in enumerate(text):
-        width = _width(ch)
-        if total + width <= units - 1:
-            cut = i + 1
-        total += width
-        if total > units:
-            return text[:cut].rstrip() + "…"
-    return text
-
-
-def _width(ch: str) -> float:
-    """Rough width of a character in a sans-serif font, in average lowercase letters."""
-    if ch in "iljtfrI.,:;'|!()[] ":
-        return 0.55
-    if ch in "mwMW@%":
-        return 1.5
-    if ch.isupper() or ch.isdigit():
-        return 1.25
-    if ch.isascii():
-        return 1.0
-    return 2.0 if east_asian_width(ch) in "WF" else 1.1

@@ -38,10 +38,11 @@ GROUP_PAD = 12  # a block's frame round its boxes
 GROUP_HEAD = 22  # room above a block's first row for its title
 GROUP_TEXT_Y = 18  # title baseline inside the frame
 GROUP_CORNER = 12
-GROUP_LETTER_W = 7  # average letter width of a block title (12 px text), to fit it
 
-LABEL_UNITS = 21.0  # room for a name in a box, in widths of an average lowercase letter
-TYPE_UNITS = 27.0  # the same for the smaller type line
+NAME_SIZE = 13  # px of a box's name (bold), as graph.css draws it
+TYPE_SIZE = 11  # its type line, or a box of several steps' counts
+SMALL_SIZE = 12  # a block's title, "Show all" and "Collapse" (bold)
+TEXT_RIGHT = 8  # a box's texts end this far inside its right edge
 
 PORT_GAP = 14.0  # between arrows arriving at (or leaving) one box side by side
 PORT_SPAN = 0.6  # share of a box's width that such arrows may spread over

@@ -11,16 +11,19 @@ from markupsafe import Markup
 
 from viewer.graph.build import Graph, Node, build_graph
 from viewer.graph.cache import LayoutCache
-from viewer.graph.draw import Drawing, EdgeView, draw, fit
+from viewer.graph.draw import Drawing, EdgeView, draw
+from viewer.graph.fitting import fit, width
 from viewer.graph.geometry import (
     BAR_INSET,
     GEOMETRY,
     GROUP_HEAD,
-    GROUP_LETTER_W,
     GROUP_PAD,
-    LABEL_UNITS,
+    LABEL_X,
+    NAME_SIZE,
     NODE_W,
-    TYPE_UNITS,
+    SMALL_SIZE,
+    TEXT_RIGHT,
+    TYPE_SIZE,
     Geometry,
 )
 from viewer.graph.icons import at
@@ -33,6 +36,10 @@ from viewer.runs.digest import ContentMemo
 from viewer.runs.status import ATTENTION, ORDER, STATUS_LABELS
 
 STATUS_RANK = {key: rank for rank, key in enumerate(ORDER)}
+TEXT_ROOM = NODE_W - LABEL_X - TEXT_RIGHT  # px for a box's name and type
+# a box of several steps: its label shares the line with "Show all" (ending 10 px inside)
+CLUSTER_ROOM = NODE_W - 10 - LABEL_X - width("Show all", SMALL_SIZE, bold=True) - TEXT_RIGHT
+COLLAPSE_ROOM = width("Collapse", SMALL_SIZE, bold=True) + 2 * GROUP_PAD + TEXT_RIGHT
 # Graphs by definition content: every view of a workflow (each run, each refresh) shares one.
 GRAPHS: ContentMemo[Graph] = ContentMemo(max_entries=16, max_weight=40_000)
 URL_SAFE = re.compile(r"[A-Za-z0-9_.~:-]*")  # left as they are in a query value
@@ -226,8 +233,8 @@ def _steps(
             continue
         node = nodes[item]
         kind = node.type or "no type"
-        label = fit(node.label, LABEL_UNITS)
-        type_label = fit(kind, TYPE_UNITS)
+        label = fit(node.label, TEXT_ROOM, NAME_SIZE, bold=True)
+        type_label = fit(kind, TEXT_ROOM, TYPE_SIZE)
         duration, cu = facts.get(item) or (None, None)
         said = labels.get(item) or STATUS_LABELS[status[item]]
         out.append(
@@ -282,8 +289,8 @@ def _clusters(
                 kind=item.kind,
                 key=item.key,
                 count=n,
-                label=fit(label, LABEL_UNITS - 6),  # "Show all" takes the rest of the line
-                summary=fit(summary, TYPE_UNITS),
+                label=fit(label, CLUSTER_ROOM, NAME_SIZE, bold=True),
+                summary=fit(summary, TEXT_ROOM, TYPE_SIZE),
                 title=title,
                 status=next((key for key in ATTENTION if key in present), "success"),
                 bar=_bar(ordered, n, NODE_W - 2 * BAR_INSET),
@@ -335,8 +342,8 @@ def _groups(
         out.append(
             GroupView(
                 id=group.id,
-                # room for "Collapse" (about 12 letters) on the same line
-                label=fit(group.label, (right - left) / GROUP_LETTER_W - 12),
+                # "Collapse" shares its line
+                label=fit(group.label, right - left - COLLAPSE_ROOM, SMALL_SIZE, bold=True),
                 title=f"Block “{group.label}”: {n} step{'' if n == 1 else 's'}",
                 x=left,
                 y=top,
