@@ -5,7 +5,7 @@
 
   var G = (window.viewerGraph = window.viewerGraph || {});
   var WARNED_TITLE = 'Succeeded with a warning in its logs'; // the mark's (viewer/graph/svg.py)
-  var WARNED = ', with a warning in its logs'; // ends the icon's title of a step with the mark
+  var WARNED = ', with a warning in its logs'; // ends the icon's aria-label of a step with the mark
   var SVG = 'http://www.w3.org/2000/svg';
   var MOVE = /^M(-?[\d.]+)[ ,]?(-?[\d.]+)/; // an icon's first point: the rest is relative
 
@@ -28,17 +28,17 @@
       var status = order.indexOf(entry.status) >= 0 ? entry.status : 'unknown';
       var el = step.el;
       var icon = el.querySelector(':scope > path');
-      var word = icon && icon.querySelector('title');
-      if (!word) return;
-      var said = word.textContent;
+      if (!icon) return;
+      var shown = icon.getAttribute('aria-label') || '';
+      var said = shown;
       if (said.slice(-WARNED.length) === WARNED) said = said.slice(0, -WARNED.length);
       var text = typeof entry.text === 'string' && entry.text ? entry.text : said;
       var warned = entry.warned === true;
       if (warned !== !!el.querySelector('.warn-mark')) markWarned(s, step, warned);
-      var title = text + (warned ? WARNED : '');
-      if (title !== word.textContent) {
-        word.textContent = title;
-        step.key = (el.textContent + '\n' + id).toLowerCase();
+      var label = text + (warned ? WARNED : '');
+      if (label !== shown) {
+        icon.setAttribute('aria-label', label);
+        step.key = G.searchKey(el, id);
       }
       if (status === step.status && said === text) return;
       var before = step.status;

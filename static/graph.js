@@ -115,8 +115,14 @@
     return new URLSearchParams(href.slice(href.indexOf('?') + 1)).get('node');
   }
 
-  // One step's place (its box's <rect>), status and what "Find" searches (its texts: the
-  // full name and type where they were cut, the status word; and its id).
+  // What "Find" searches in a step: its texts (the full name and type where they were cut),
+  // its status word (its icon's aria-label) and its id.
+  function searchKey(el, id) {
+    var icon = el.querySelector(':scope > path');
+    return (el.textContent + '\n' + (icon ? icon.getAttribute('aria-label') : '') + '\n' + id).toLowerCase();
+  }
+
+  // One step's place (its box's <rect>), status and what "Find" searches.
   function record(s, el) {
     var id = stepId(el);
     var box = el.querySelector('rect:not(.under)');
@@ -126,7 +132,7 @@
       x: box ? Number(box.getAttribute('x')) : 0,
       y: box ? Number(box.getAttribute('y')) : 0,
       status: el.getAttribute('data-status'),
-      key: (el.textContent + '\n' + id).toLowerCase(),
+      key: searchKey(el, id),
       hit: false
     };
   }
@@ -515,6 +521,7 @@
   G.find = find;
   G.link = link;
   G.stepId = stepId;
+  G.searchKey = searchKey;
   G.STEPS = STEPS;
   G.record = record;
   G.reveal = reveal;

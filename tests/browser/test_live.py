@@ -159,7 +159,8 @@ def test_a_failed_refresh_keeps_the_data_says_stale_and_recovers(
 # Each step of a diagram as it is drawn: id -> [status, its icon's path data, its texts].
 DRAWN = """root => Object.fromEntries(Array.from(root.querySelectorAll('.steps > a'), a => [
   new URLSearchParams(a.getAttribute('href').split('?')[1]).get('node'),
-  [a.dataset.status, a.querySelector(':scope > path').getAttribute('d'), a.textContent],
+  [a.dataset.status, a.querySelector(':scope > path').getAttribute('d'),
+   a.querySelector(':scope > path').getAttribute('aria-label'), a.textContent],
 ]))"""
 
 

@@ -94,7 +94,8 @@ def steps_markup(html: str) -> str:
 
 class Steps(HTMLParser):
     """The diagram's steps: each link's attributes, its elements in order, and what a screen
-    reader names it by (its texts in order, a <title> standing for its element's text)."""
+    reader names it by (its texts in order, a <title> standing for its element's text, an
+    aria-label for its element)."""
 
     def __init__(self, html: str) -> None:
         super().__init__()
@@ -114,6 +115,8 @@ class Steps(HTMLParser):
             self.steps[step_id] = self.step
         else:
             self.step["elements"].append((tag, dict(attrs)))
+            if dict(attrs).get("aria-label"):
+                self.step["words"].append(dict(attrs)["aria-label"])
         self.inside.append(tag)
         self.titled.append(False)
 

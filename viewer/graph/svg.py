@@ -7,7 +7,10 @@ Every part is drawn in the diagram's own coordinates with plain elements: no tra
 shadow tree, and at thousands of steps styling them, and redrawing them on every frame the
 diagram moves, cost more than everything else. A box's size and corners come from graph.css
 (.steps > a > rect), its colours from its data-status. A step's accessible name is its own
-text: the name, the type and the status word (the icon's <title>, also its tooltip)."""
+text: the name, the type and the status word (its icon's aria-label).
+
+A step repeats thousands of times, so its attributes that are a number or a status key go
+unquoted (valid HTML: no space, quote, "=", "<", ">" or backquote in them)."""
 
 from __future__ import annotations
 
@@ -27,7 +30,7 @@ if TYPE_CHECKING:
 WARNED_TITLE = "Succeeded with a warning in its logs"
 WARNED_WORDS = ", with a warning in its logs"  # after the status word, for screen readers
 BACK = ' class="back"'
-ROOT = ' class="root"'
+ROOT = " class=root"
 
 
 def steps_svg(
@@ -49,12 +52,12 @@ def steps_svg(
         name = f"<title>{escape(s.title)}</title>" if s.title else ""
         kind = f"<title>{escape(s.full_type)}</title>" if s.full_type else ""
         out.append(
-            f'<a href="{escape(href)}" data-status="{s.status}"{ROOT if s.is_root else ""}>'
-            f'<rect x="{x}" y="{y}"/>'
-            f'<text x="{tx}" y="{y + geo.name_y}">{name}{escape(s.label)}</text>'
-            f'<text x="{tx}" y="{y + geo.type_y}">{kind}{escape(s.type_label)}</text>'
-            f'<path d="{at(ICONS[s.status], x + geo.icon_x, y + geo.icon_y)}">'
-            f"<title>{escape(s.status_label)}{WARNED_WORDS if is_warned else ''}</title></path>"
+            f'<a href="{escape(href)}" data-status={s.status}{ROOT if s.is_root else ""}>'
+            f"<rect x={x} y={y} />"
+            f"<text x={tx} y={y + geo.name_y}>{name}{escape(s.label)}</text>"
+            f"<text x={tx} y={y + geo.type_y}>{kind}{escape(s.type_label)}</text>"
+            f'<path d="{at(ICONS[s.status], x + geo.icon_x, y + geo.icon_y)}"'
+            f' aria-label="{escape(s.status_label)}{WARNED_WORDS if is_warned else ""}"/>'
             f"{mark}{_tag(geo, x, y) if s.is_root else ''}</a>"
         )
     return Markup("".join(out))  # noqa: S704 - every upstream text is escaped above
