@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from viewer.graph.layers import LayeredGraph
 from viewer.graph.work import Work
 
-ROUNDS = 4  # at most; they stop once PATIENCE rounds in a row bring nothing
+ROUNDS = 3  # at most; they stop once PATIENCE rounds in a row bring nothing
 PATIENCE = 2
 TRANSPOSITIONS = 2  # times every row is transposed, down then up, after the rounds
 PASSES = 4  # at most, per row transposed: passes over its neighbours while swaps happen
