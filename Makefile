@@ -60,10 +60,10 @@ format: $(DEV_STAMP)
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-bench: $(DEV_STAMP) chromium  ## print the graph, polling, open-connections, redaction, parse, scale-out, memory, timeline and browser benchmarks
+bench: $(DEV_STAMP) chromium  ## print the graph, page, panel, polling, open-connections, redaction, parse, scale-out, memory, timeline and browser benchmarks
 	$(PY) bench/graph.py; graph=$$?; $(PY) bench/pollers.py; pollers=$$?; \
 	$(PY) bench/connections.py; connections=$$?; $(PY) bench/redaction.py; redaction=$$?; $(PY) bench/parse.py; parse=$$?; \
-	$(PY) bench/explain.py; \
+	$(PY) bench/explain.py; $(PY) bench/page.py; $(PY) bench/panels.py; \
 	$(PY) bench/scale.py; scale=$$?; $(PY) bench/memory.py; memory=$$?; \
 	$(PY) bench/timeline.py; timeline=$$?; \
 	$(PY) bench/browser.py && exit $$(( graph || pollers || connections || redaction || parse || scale || memory || timeline ))

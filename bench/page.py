@@ -39,7 +39,7 @@ from viewer import create_app  # noqa: E402
 from viewer.config import Settings  # noqa: E402
 from viewer.demo.api import DEMO_TOKEN, create_demo_api  # noqa: E402
 from viewer.demo.generate import generate_workflow_run  # noqa: E402
-from viewer.graph.draw import fit  # noqa: E402
+from viewer.graph.fitting import fit  # noqa: E402
 from viewer.runs.model import Run  # noqa: E402
 
 try:  # older checkouts parse every answer whole
