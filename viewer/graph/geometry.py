@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 NODE_W = 200  # every box
 NODE_H = 56
-CORNER = 8  # a box's corner radius (the trigger's is NODE_H // 2)
+CORNER = 8  # a box's corner radius (the trigger's, NODE_H // 2, is graph.css's alone)
 RANK_GAP = 72  # between the bottom of one row of boxes and the top of the next
 MARGIN = 24  # round the whole diagram
 LOOP_W = 32  # how far a self-loop reaches right of its box
@@ -56,7 +56,6 @@ class Geometry:
     w: int = NODE_W
     h: int = NODE_H
     corner: int = CORNER
-    root_corner: int = NODE_H // 2
     label_x: int = LABEL_X
     name_y: int = NAME_Y
     type_y: int = TYPE_Y
