@@ -184,10 +184,8 @@ def test_demo_pages_have_no_markup_the_csp_blocks(client: FlaskClient, run_id: s
 def test_home_loads_only_local_scripts(client: FlaskClient) -> None:
     found = audit_markup(client.get("/").get_data(as_text=True))
     assert found.problems == []
-    assert any(
-        re.fullmatch(r"/static/vendor/htmx\.min\.[0-9a-f]{12}\.js", src)
-        for src in found.script_sources
-    )
+    assert len(found.script_sources) == 1  # htmx and the viewer's scripts: web/assets.py
+    assert re.fullmatch(r"/static/bundle\.[0-9a-f]{12}\.js", found.script_sources[0])
 
 
 def test_markup_audit_catches_what_it_looks_for() -> None:
