@@ -59,35 +59,72 @@
     });
   }
 
+  // The step whose panel is shown or on its way: the address follows it once the panel is in.
+  var shown = currentStep();
+  var asked = null; // the address of the panel asked for last
+
+  // An answer for a panel no longer wanted (another step was clicked since, or the panel was
+  // closed) is not shown.
+  document.addEventListener('htmx:before:swap', function (event) {
+    var ctx = event.detail && event.detail.ctx;
+    var aside = panel();
+    if (!ctx || !aside || ctx.target !== aside || !ctx.request) return;
+    var url = new URL(ctx.request.action, window.location.href).href;
+    if (!shown || !asked || url !== new URL(asked, window.location.href).href) event.preventDefault();
+  });
+
+  // A click's panel is on screen in one request and one frame: the request goes first, and
+  // what needs not come before the panel's frame comes after it (the new address, which makes
+  // the browser fetch and decode the page's icon again).
   function openStep(step, how, source) {
     var aside = panel();
     var url = stepUrl(step);
     if (!aside || !url) return;
-    markSelected(step);
-    document.dispatchEvent(new CustomEvent('viewer:step-opened', { detail: { step: step, source: source || null } }));
-    if (how === 'push') {
-      window.history.pushState({ step: step }, '', pageUrl(step));
-    }
+    shown = step;
+    asked = url;
+    // From the panel, whose requests replace each other (data-hx-sync): the last click wins.
+    var answered = htmx.ajax('GET', url, { source: aside, target: aside, swap: 'innerHTML' });
     aside.hidden = false;
     aside.setAttribute('aria-busy', 'true');
-    htmx.ajax('GET', url, { target: '#step-panel', swap: 'innerHTML' }).finally(function () {
+    skipLinks(aside);
+    markSelected(step);
+    document.dispatchEvent(new CustomEvent('viewer:step-opened', { detail: { step: step, source: source || null } }));
+    answered.finally(function () {
+      if (shown !== step) return; // another step was asked for since, or the panel closed
       aside.removeAttribute('aria-busy');
       var heading = aside.querySelector('h2');
       if (heading && how !== 'restore') {
         heading.setAttribute('tabindex', '-1');
         heading.focus({ preventScroll: window.innerWidth > 900 });
       }
+      if (how === 'push') afterFrame(function () {
+        if (shown === step && currentStep() !== step) window.history.pushState({ step: step }, '', pageUrl(step));
+      });
+    });
+  }
+
+  function afterFrame(fn) {
+    window.requestAnimationFrame(function () { window.setTimeout(fn, 0); });
+  }
+
+  // "Skip the diagram, to the step details" is offered while a panel is open (graph.css).
+  function skipLinks(aside) {
+    document.querySelectorAll('.graph-skip .to-panel').forEach(function (link) {
+      if (link.hidden !== aside.hidden) link.hidden = aside.hidden;
     });
   }
 
   function closePanel(how) {
     var aside = panel();
     if (!aside || aside.hidden) return;
-    var step = currentStep();
+    var step = shown;
+    shown = null;
     aside.hidden = true;
+    aside.removeAttribute('aria-busy');
     aside.innerHTML = '';
+    skipLinks(aside);
     markSelected(null);
-    if (how === 'push') {
+    if (how === 'push' && currentStep()) {
       window.history.pushState({ step: null }, '', pageUrl(null));
     }
     // Back to the step in whichever view of the steps is showing (diagram or list).
@@ -119,7 +156,7 @@
     var step = link && (link.getAttribute('data-step-id') || window.viewerGraph.stepId(link));
     if (step && runId()) {
       event.preventDefault();
-      openStep(step, step === currentStep() ? 'replace' : 'push', link);
+      openStep(step, step === shown ? 'replace' : 'push', link);
     }
   });
 
@@ -135,8 +172,8 @@
   window.addEventListener('popstate', function () {
     var step = currentStep();
     var aside = panel();
-    var shown = aside && !aside.hidden && aside.querySelector('.step-detail[data-step-id="' + CSS.escape(step || '') + '"]');
-    if (shown) return; // only the fragment (#inputs) changed
+    var open = aside && !aside.hidden && aside.querySelector('.step-detail[data-step-id="' + CSS.escape(step || '') + '"]');
+    if (open) return; // only the fragment (#inputs) changed
     if (step) {
       openStep(step, 'restore');
     } else {
@@ -147,6 +184,7 @@
   // A shared step link on a narrow screen: bring the server-rendered panel into view.
   document.addEventListener('DOMContentLoaded', function () {
     var aside = panel();
+    if (aside) skipLinks(aside);
     if (aside && !aside.hidden && currentStep() && window.innerWidth <= 900) {
       aside.scrollIntoView({ block: 'start' });
     }
@@ -234,6 +272,7 @@
     var target = event.detail && event.detail.ctx && event.detail.ctx.target;
     var aside = panel();
     if (aside && target === aside) aside.hidden = aside.children.length === 0;
+    if (aside) skipLinks(aside);
     if (target && target.id === 'live') {
       var live = document.getElementById('live');
       if (live) {
@@ -241,7 +280,7 @@
         announce(live.getAttribute('data-news'));
       }
     }
-    markSelected(currentStep());
+    markSelected(shown);
   });
 
   // Screen readers hear what changed (a step started, waits, the run ended), not every poll:
