@@ -14,7 +14,8 @@
 //
 // This file is the set-up, the view and the toolbar; its parts (loaded before it, sharing
 // window.viewerGraph): graph-canvas.js (drag, pinch, wheel), graph-marks.js (Find, Show, the
-// selected and hovered step), graph-list.js (the list view), graph-live.js (live statuses).
+// selected and hovered step), graph-list.js (the list view), graph-live.js (live statuses),
+// graph-later.js (a big diagram's parts outside its first view, drawn after it).
 (function () {
   'use strict';
 
@@ -240,6 +241,7 @@
     view.x = s.x;
     view.y = s.y;
     if (!s.frame) s.frame = window.requestAnimationFrame(function () { draw(s); });
+    G.showNear(s); // the parts of the diagram drawn later that the view meets (graph-later.js)
     settleLater(s);
   }
 
@@ -531,6 +533,7 @@
   G.zoomAt = zoomAt;
   G.settleLater = settleLater;
   G.coarse = coarse;
+  G.idle = idle;
   G.zoomKey = zoomKey;
 
   document.addEventListener('htmx:after:swap', initAll);

@@ -11,10 +11,16 @@ from viewer.graph.plan import Plan
 from viewer.graph.work import LayoutTooLarge, Work
 
 
+Area = tuple[int, int, int, int]  # x0, y0, x1, y1 in diagram px
+
+ARROW_PAD = 11  # the arrowhead reaches this far past its path's points (7 x its 1.5 px stroke)
+
+
 @dataclass(frozen=True, slots=True)
 class EdgeView:
     d: str  # SVG path data
     back: bool  # closes a cycle: drawn dashed
+    area: Area  # what it covers, its arrowhead included (chunks.py splits the diagram by it)
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,10 +41,20 @@ def draw(plan: Plan, work: Work | None = None) -> Drawing:
     except LayoutTooLarge:
         return Drawing(None, ())
     edges = tuple(
-        EdgeView(_loop(layout.boxes[u]) if u == v else path_d(line), back)
+        _loop(layout.boxes[u], back) if u == v else EdgeView(path_d(line), back, _area(line))
         for (u, v), line, back in zip(plan.edges, layout.edges, layout.back, strict=True)
     )
     return Drawing(layout, edges)
+
+
+def _area(points: Sequence[Point]) -> Area:
+    """The box round a path's points (its curves leave and arrive vertically between them,
+    so they stay inside), widened by its arrowhead."""
+    if not points:
+        return (0, 0, 0, 0)
+    xs = [x for x, _ in points]
+    ys = [y for _, y in points]
+    return (min(xs) - ARROW_PAD, min(ys) - ARROW_PAD, max(xs) + ARROW_PAD, max(ys) + ARROW_PAD)
 
 
 def path_d(points: Sequence[Point]) -> str:
@@ -68,7 +84,9 @@ def _n(value: int) -> str:
     return str(value) if value < 0 else f" {value}"
 
 
-def _loop(box: Box) -> str:
+def _loop(box: Box, back: bool) -> EdgeView:
     """A step that lists itself as its child: a small loop on the box's right side."""
     reach = LOOP_W * 5 // 4  # the curve's control points; the curve itself reaches LOOP_W
-    return f"M{box.x + box.w} {box.y + LOOP_Y}c{reach}-14 {reach} {LOOP_H + 14} 0 {LOOP_H}"
+    x, y = box.x + box.w, box.y + LOOP_Y
+    d = f"M{x} {y}c{reach}-14 {reach} {LOOP_H + 14} 0 {LOOP_H}"
+    return EdgeView(d, back, (x - ARROW_PAD, y - 14, x + reach, y + LOOP_H + 14))

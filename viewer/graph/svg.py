@@ -25,7 +25,7 @@ from viewer.graph.icons import at
 from viewer.runs.status import ICONS
 
 if TYPE_CHECKING:
-    from viewer.graph.view import ClusterView, StepView
+    from viewer.graph.view import ClusterView, GroupView, StepView
 
 WARNED_TITLE = "Succeeded with a warning in its logs"
 WARNED_WORDS = ", with a warning in its logs"  # after the status word, for screen readers
@@ -87,6 +87,29 @@ def clusters_svg(clusters: Sequence[ClusterView], geo: Geometry) -> Markup:
             f'<path d="{at(ICONS[c.status], x + geo.icon_x, y + geo.icon_y)}"/>{bar}'
             f'<text class="more" x="{x + geo.right}" y="{y + geo.name_y}"'
             ' text-anchor="end">Show all</text></a>'
+        )
+    return Markup("".join(out))  # noqa: S704 - every upstream text is escaped above
+
+
+def groups_svg(groups: Sequence[GroupView], geo: Geometry) -> Markup:
+    """Each block's frame round its expanded steps, its title, and a link that collapses it
+    (when it may be)."""
+    out = []
+    for b in groups:
+        tx, ty = b.x + geo.group_text_x, b.y + geo.group_text_y
+        toggle = (
+            f'<a class="toggle" href="{escape(b.page_href)}"'
+            f' data-fragment="{escape(b.fragment_href)}"'
+            f' aria-label="Collapse block {escape(b.label)} into one box">'
+            f'<text x="{b.x + b.w - geo.group_text_x}" y="{ty}" text-anchor="end">Collapse</text></a>'
+            if b.page_href
+            else ""
+        )
+        out.append(
+            f'<g class="group" data-group-id="{escape(b.id)}">'
+            f'<rect x="{b.x}" y="{b.y}" width="{b.w}" height="{b.h}" rx="{geo.group_corner}"/>'
+            f'<text x="{tx}" y="{ty}"><title>{escape(b.title)}</title>{escape(b.label)}</text>'
+            f"{toggle}</g>"
         )
     return Markup("".join(out))  # noqa: S704 - every upstream text is escaped above
 

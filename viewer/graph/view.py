@@ -11,7 +11,9 @@ from markupsafe import Markup
 
 from viewer.graph.build import Graph, Node, build_graph
 from viewer.graph.cache import LayoutCache
+from viewer.graph.chunks import layers_svg, split
 from viewer.graph.draw import Drawing, EdgeView, draw
+from viewer.graph.firstview import first_view, region
 from viewer.graph.fitting import fit, width
 from viewer.graph.geometry import (
     BAR_INSET,
@@ -29,7 +31,6 @@ from viewer.graph.geometry import (
 from viewer.graph.icons import at
 from viewer.graph.layout import Box
 from viewer.graph.plan import FANOUT_THRESHOLD, Cluster, Item, Plan, plan
-from viewer.graph.svg import clusters_svg, edges_svg, steps_svg
 from viewer.graph.toggles import Boxes, Links, resolve
 from viewer.graph.work import WORK_LIMIT, Work
 from viewer.runs.digest import ContentMemo
@@ -120,26 +121,33 @@ class GraphView:
     drawn: bool = True  # False: too costly to lay out; the steps are listed instead
     geo: Geometry = GEOMETRY
 
-    def steps_svg(
-        self, warned: Collection[str] = (), keep_steps: bool = False, warning_icon: str = ""
+    def layers_svg(
+        self,
+        warned: Collection[str] = (),
+        keep_steps: bool = False,
+        warning_icon: str = "",
+        node: str | None = None,
     ) -> Markup:
-        """The steps' links, drawn (graph/svg.py); `warning_icon`: the path data of the mark
-        of `warned` steps."""
-        return steps_svg(self.steps, self.geo, warned, keep_steps, warning_icon)
-
-    def clusters_svg(self) -> Markup:
-        """The boxes of several steps, drawn (graph/svg.py)."""
-        return clusters_svg(self.clusters, self.geo)
+        """The diagram's layers, drawn (graph/svg.py): first what the first view shows (on the
+        trigger, or on step `node`), then the rest in chunks drawn later (graph/chunks.py).
+        `warned` steps get a mark whose path data is `warning_icon`; `keep_steps` links keep
+        the server-drawn list of steps."""
+        view = first_view(self, node)
+        parts = split(
+            self.steps,
+            self.clusters,
+            self.groups,
+            self.edges,
+            self.geo,
+            region(view) if view else None,
+        )
+        return layers_svg(parts, self.geo, warned, keep_steps, warning_icon)
 
     @staticmethod
     def icon(d: str) -> str:
         """An icon's path data in the form the steps draw it with (graph/icons.py), which
         graph-live.js reads from the <symbol>s to draw another status."""
         return at(d, 0, 0)
-
-    def edges_svg(self) -> Markup:
-        """The arrows' paths (graph/svg.py)."""
-        return edges_svg(self.edges)
 
 
 def graph_view(

@@ -53,6 +53,7 @@ BUNDLES: dict[str, tuple[str, ...]] = {
         "graph-marks.js",
         "graph-list.js",
         "graph-live.js",
+        "graph-later.js",
         "graph.js",
         "app.js",
     ),

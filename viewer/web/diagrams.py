@@ -51,7 +51,7 @@ def deflated(text: str) -> bytes:
 
 def diagram(read: RunRead, boxes: Boxes, page: RunPage) -> Diagram:
     """The run's diagram with these boxes opened and closed (from a full read), rendered for
-    `page` (its warned steps; links that keep a server-drawn page so)."""
+    `page` (its warned steps; links that keep a server-drawn page so; the step it opens on)."""
 
     def render() -> Markup:
         html = render_template("_graph.html", graph=run_graph(read.run, boxes), page=page)
@@ -60,7 +60,8 @@ def diagram(read: RunRead, boxes: Boxes, page: RunPage) -> Diagram:
     app = current_app
     if not (read.digest and read.run.status.final) or app.jinja_env.auto_reload:
         return Diagram(render(), None)
-    key = ("diagram", read.run.id, read.digest, boxes, page.server_drawn)
+    # the step the page opens on decides what is sent first (viewer/graph/chunks.py)
+    key = ("diagram", read.run.id, read.digest, boxes, page.server_drawn, page.selected_step)
 
     def kept() -> Diagram:
         html = render()

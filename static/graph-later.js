@@ -1,0 +1,86 @@
+// The rest of a big diagram, drawn after its first view. The server sends first what that view
+// shows, then the rest in chunks, <g class="later" data-area="x0 y0 x1 y1"> (viewer/graph/
+// chunks.py), which graph.css does not render until they are shown here: at once those the
+// view comes near, before the frame that draws it (graph.js calls showNear whenever the view
+// is set), and the others a few at a time in idle callbacks, nearest to the view first, so
+// that no task is long and the page answers while they are drawn. Only attributes are read:
+// nothing here reads layout. Part of graph.js.
+(function () {
+  'use strict';
+
+  var G = (window.viewerGraph = window.viewerGraph || {});
+  var NEAR_PX = 160; // screen px round the view: a chunk this close is shown with it
+  var BUDGET = 120; // arrows, frames and boxes shown per idle callback: about a frame's drawing
+
+  // The chunks not shown yet, with their areas (read once).
+  function hidden(s) {
+    if (!s.later) {
+      s.later = Array.prototype.map.call(s.svg.querySelectorAll('.later'), function (el) {
+        var a = (el.getAttribute('data-area') || '').split(' ').map(Number);
+        return { el: el, x0: a[0], y0: a[1], x1: a[2], y1: a[3] };
+      });
+    }
+    return s.later;
+  }
+
+  function show(chunk) {
+    chunk.el.classList.add('is-shown');
+  }
+
+  // Show the chunks the view (s.k, s.x, s.y over a canvas of s.cw x s.ch) meets or nearly
+  // meets; the first time, start showing the others in idle time.
+  function showNear(s) {
+    var left = hidden(s);
+    if (!left.length || !s.cw) return;
+    var pad = NEAR_PX / s.k;
+    var x0 = -s.x / s.k - pad;
+    var y0 = -s.y / s.k - pad;
+    var x1 = (s.cw - s.x) / s.k + pad;
+    var y1 = (s.ch - s.y) / s.k + pad;
+    s.later = left.filter(function (c) {
+      var near = c.x0 <= x1 && c.x1 >= x0 && c.y0 <= y1 && c.y1 >= y0;
+      if (near) show(c);
+      return !near;
+    });
+    if (!s.showing && s.later.length) showLater(s);
+  }
+
+  // One idle callback after another, each shows the chunks nearest to the view's centre up to
+  // BUDGET elements (the frame after it draws them), until all are shown.
+  function showLater(s) {
+    s.showing = true;
+    G.idle(function next() {
+      var left = s.later;
+      if (!left.length || !s.svg.isConnected) {
+        s.showing = false;
+        return;
+      }
+      var cx = (s.cw / 2 - s.x) / s.k;
+      var cy = (s.ch / 2 - s.y) / s.k;
+      left.sort(function (a, b) { return away(a, cx, cy) - away(b, cx, cy); });
+      var shown = 0;
+      while (left.length && shown < BUDGET) {
+        var chunk = left.shift();
+        show(chunk);
+        shown += size(chunk.el);
+      }
+      G.idle(next);
+    });
+  }
+
+  // How far a chunk's area is from a point (0 inside).
+  function away(c, x, y) {
+    var dx = Math.max(c.x0 - x, 0, x - c.x1);
+    var dy = Math.max(c.y0 - y, 0, y - c.y1);
+    return dx * dx + dy * dy;
+  }
+
+  // A chunk's elements: its layers' children.
+  function size(el) {
+    var n = 0;
+    for (var layer = el.firstElementChild; layer; layer = layer.nextElementSibling) n += layer.childElementCount;
+    return n;
+  }
+
+  G.showNear = showNear;
+})();
