@@ -45,7 +45,10 @@ CHUNKS = """() => {
     missing: chunks.filter(c => meets(c) && getComputedStyle(c).display === 'none').length,
   };
 }"""
-UNDRAWN = f"() => Array.from(document.querySelectorAll('{STEPS}')).filter(a => !a.getClientRects().length).length"
+UNDRAWN = (
+    f"() => Array.from(document.querySelectorAll('{STEPS}'))"
+    ".filter(a => !a.getClientRects().length).length"
+)
 
 
 def drawn(page: Page, step_id: str) -> bool:

@@ -10,7 +10,6 @@ from viewer.graph.layout import Box, Layout, Point, layered_layout
 from viewer.graph.plan import Plan
 from viewer.graph.work import LayoutTooLarge, Work
 
-
 Area = tuple[int, int, int, int]  # x0, y0, x1, y1 in diagram px
 
 ARROW_PAD = 11  # the arrowhead reaches this far past its path's points (7 x its 1.5 px stroke)

@@ -101,7 +101,8 @@ def groups_svg(groups: Sequence[GroupView], geo: Geometry) -> Markup:
             f'<a class="toggle" href="{escape(b.page_href)}"'
             f' data-fragment="{escape(b.fragment_href)}"'
             f' aria-label="Collapse block {escape(b.label)} into one box">'
-            f'<text x="{b.x + b.w - geo.group_text_x}" y="{ty}" text-anchor="end">Collapse</text></a>'
+            f'<text x="{b.x + b.w - geo.group_text_x}" y="{ty}"'
+            ' text-anchor="end">Collapse</text></a>'
             if b.page_href
             else ""
         )
