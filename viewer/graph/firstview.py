@@ -11,9 +11,12 @@ without graph.js, which then adopts it. region() is what such a view can show.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from viewer.graph.geometry import MARGIN
-from viewer.graph.view import GraphView
+
+if TYPE_CHECKING:  # view.py's GraphView.frame() calls frame() here
+    from viewer.graph.view import GraphView
 
 READABLE = 0.85  # graph.js's READABLE: the scale of the first view
 SCREEN_W = 2560  # the largest screen (CSS px) the decision holds for
