@@ -8,8 +8,10 @@ at the next animation frame after the awaited thing is on the page:
 
 - page's last byte: when the streamed page has fully arrived (its diagram is the last large
   part): the server's share (reading the run, layout, drawing, transfer);
-- graph visible: the diagram with its steps is in the page and rendered (and how long after
-  the last byte: the browser's share, negative when it shows before the page has fully arrived);
+- graph visible: the diagram's first part (all of it when it comes in one part; else what its
+  first view shows, before the parts drawn later) is in the page and rendered (and how long
+  after the last byte: the browser's share, negative when it shows before the page has fully
+  arrived);
 - graph ready: the diagram's controls are usable (graph.js has set it up);
 - click → panel: a click on a step until its panel is in the page, split into the panel
   request (server and wire, from Resource Timing) and the rest (the browser's swap and frame);
@@ -63,8 +65,9 @@ TARGETS = {  # issue 12, in ms
     ("pan frame", 5_000): 20,
 }
 
-# Runs before any page script: records when the diagram first shows (a step is in the page
-# and rendered) and when it is ready.
+# Runs before any page script: records when the diagram first shows (its first part has been
+# parsed, up to the first chunk drawn later or the element after the <svg>, and a step of it is
+# rendered) and when it is ready.
 MARKS = """
 (() => {
   const marks = (window.__bench = {});
@@ -80,8 +83,10 @@ MARKS = """
   }
   function frame(name) { requestAnimationFrame(() => { marks[name] = performance.now(); }); }
   function look() {
-    const step = document.querySelector('#graph svg .steps > a');
-    if (!('visible' in marks) && !marks.visiblePending && step && rendered(step)) {
+    const svg = document.querySelector('#graph .graph-svg');
+    const step = svg && svg.querySelector('.steps > a');
+    const parsed = svg && (svg.querySelector('.later') || svg.nextElementSibling);
+    if (!('visible' in marks) && !marks.visiblePending && step && parsed && rendered(step)) {
       marks.visiblePending = true;
       frame('visible');
     }
