@@ -27,6 +27,7 @@
   var READABLE = 0.85; // labels (13 px) read at 11 px or more: Fit and the first view stop here
   var GROW_MAX = 1.5; // a small diagram's canvas may grow up to this many window heights
   var NARROW = 600; // a canvas narrower than this (a phone's) holds the off-screen note on two lines
+  var TOP_Y = 24; // a top first view's <svg> box starts this far above the trigger (firstview.py)
   var ZOOM_STEP = 1.25;
   var PAN_PX = 80;
   var SETTLE_MS = 250; // after the view last changed: redraw crisply, say what is off screen
@@ -48,14 +49,19 @@
     var canvas = root.querySelector('[data-role="canvas"]');
     if (!svg || !canvas) return;
     var box = (svg.getAttribute('data-box') || '200 56 8').split(' ').map(Number); // w h corner
+    var size = (svg.getAttribute('data-size') || '').split(' ').map(Number); // the diagram's
+    var viewBox = svg.viewBox.baseVal; // the <svg>'s box in the diagram's px: see draw()
     var s = {
       root: root,
       svg: svg,
       canvas: canvas,
       list: root.querySelector('[data-role="list"]'),
       runId: root.getAttribute('data-run-id') || '',
-      width: Number(svg.getAttribute('width')) || 1,
-      height: Number(svg.getAttribute('height')) || 1,
+      width: size[0] || Number(svg.getAttribute('width')) || 1,
+      height: size[1] || Number(svg.getAttribute('height')) || 1,
+      vx: viewBox ? viewBox.x : 0, // where the <svg>'s box starts in the diagram
+      vy: viewBox ? viewBox.y : 0,
+      first: svg.getAttribute('data-first'), // the first view graph.css drew (see adopt)
       boxW: box[0] || 200,
       boxH: box[1] || 56,
       boxR: box[2] || 0,
@@ -81,7 +87,8 @@
     states.set(root, s);
     // graph.css already lays the <svg> out at its own size when scripts run (no viewBox
     // change here: that would lay out every label again); from here one transform decides.
-    canvas.classList.add('is-ready');
+    // A first view graph.css drew stays until start() adopts it.
+    if (!s.first) canvas.classList.add('is-ready');
     G.overlay(s);
     root.querySelector('.graph-toolbar').hidden = false;
     var hint = root.querySelector('[data-role="hint"]');
@@ -95,16 +102,19 @@
   }
 
   // The first view, once the canvas's size is known: as it was when the diagram was drawn
-  // again, or on the step in the address, or the whole diagram or its top (place).
+  // again, or the one graph.css drew (adopt), or on the step in the address, or the whole
+  // diagram or its top (place).
   function start(s) {
     s.placed = true;
     var view = saved(s);
     var selected = new URL(window.location.href).searchParams.get('node');
     var step = selected && find(s, selected);
     if (view.k) setView(s, view.k, view.x, view.y);
-    else if (step && !wholeFits(s)) reveal(s, step, true);
+    else if (s.first) adopt(s);
+    else if (step && !wholeFits(s)) centreOn(s, step, READABLE);
     else place(s);
-    draw(s); // now, not at the next frame: the first frame drawn after set-up shows this view
+    s.canvas.classList.add('is-ready'); // graph.css's first view gives way to the transform,
+    draw(s); // drawn now, not at the next frame: the first frame after set-up shows this view
     s.scaled = false; // and draws the diagram at its scale: nothing to draw again
     G.select(s, selected);
     indexLater(s);
@@ -251,11 +261,18 @@
     if (!s.dragging) s.settle = window.setTimeout(function () { settled(s); }, SETTLE_MS);
   }
 
+  // A point of the diagram is on the canvas at s.x + s.k * x (and s.y + s.k * y). The marks'
+  // <svg> is in the diagram's px; the diagram's <svg> box starts at (s.vx, s.vy) of the
+  // diagram (its viewBox: see viewer/graph/firstview.py), so it moves that much further.
   function draw(s) {
     s.frame = 0;
-    var transform = 'translate(' + s.x.toFixed(1) + 'px,' + s.y.toFixed(1) + 'px) scale(' + s.k.toFixed(4) + ')';
-    s.svg.style.transform = transform;
-    s.marks.svg.style.transform = transform;
+    var scale = ' scale(' + s.k.toFixed(4) + ')';
+    s.svg.style.transform = translate(s.x + s.k * s.vx, s.y + s.k * s.vy) + scale;
+    s.marks.svg.style.transform = translate(s.x, s.y) + scale;
+  }
+
+  function translate(x, y) {
+    return 'translate(' + x.toFixed(1) + 'px,' + y.toFixed(1) + 'px)';
   }
 
   // Once the view rests: draw the diagram again at its new scale (a composited layer keeps
@@ -349,8 +366,23 @@
     if (wholeFits(s)) return fit(s);
     var first = s.svg.querySelector(STEPS + '.root') || s.svg.querySelector(STEPS);
     var at = first ? record(s, first) : { x: s.width / 2, y: 0 };
-    var room = s.cw < NARROW ? 72 : 32; // on a narrow canvas the off-screen note takes two lines
-    setView(s, READABLE, s.cw / 2 - (at.x + s.boxW / 2) * READABLE, room - at.y * READABLE);
+    setView(s, READABLE, s.cw / 2 - (at.x + s.boxW / 2) * READABLE, room(s) - at.y * READABLE);
+  }
+
+  // Room left above the trigger in the first view: on a narrow canvas the off-screen note
+  // takes two lines (graph.css's first view leaves the same).
+  function room(s) {
+    return s.cw < NARROW ? 72 : 32;
+  }
+
+  // The first view graph.css drew (a diagram too big to fit): the point in the middle of the
+  // <svg>'s box, at the canvas's top centre (TOP_Y below the box's top, `room` px down) or at
+  // its centre, at READABLE; taken as it is, so nothing moves.
+  function adopt(s) {
+    var box = s.svg.viewBox.baseVal;
+    var x = s.cw / 2 - (box.x + box.width / 2) * READABLE;
+    if (s.first === 'centre') setView(s, READABLE, x, s.ch / 2 - (box.y + box.height / 2) * READABLE);
+    else setView(s, READABLE, x, room(s) - (box.y + TOP_Y) * READABLE);
   }
 
   function centreOn(s, step, k) {

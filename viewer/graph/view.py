@@ -13,7 +13,7 @@ from viewer.graph.build import Graph, Node, build_graph
 from viewer.graph.cache import LayoutCache
 from viewer.graph.chunks import layers_svg, split
 from viewer.graph.draw import Drawing, EdgeView, draw
-from viewer.graph.firstview import first_view, region
+from viewer.graph.firstview import Frame, first_view, frame, region
 from viewer.graph.fitting import fit, width
 from viewer.graph.geometry import (
     BAR_INSET,
@@ -142,6 +142,11 @@ class GraphView:
             region(view) if view else None,
         )
         return layers_svg(parts, self.geo, warned, keep_steps, warning_icon)
+
+    def frame(self, node: str | None) -> Frame:
+        """The <svg>'s viewBox and size for the first view, on the trigger or on step `node`
+        (graph/firstview.py)."""
+        return frame(self, first_view(self, node))
 
     @staticmethod
     def icon(d: str) -> str:
