@@ -11,10 +11,15 @@
   var G = (window.viewerGraph = window.viewerGraph || {});
   var NEAR_PX = 160; // screen px round the view: a chunk this close is shown with it
   var BUDGET = 120; // arrows, frames and boxes shown per idle callback: about a frame's drawing
+  var STILL_MS = 300; // none is shown in idle time until the view has rested this long
+  var WAIT_MS = 250; // nor later than this after the last ones, idle or not
 
-  // The chunks not shown yet, with their areas (read once).
+  // The chunks not shown yet, with their areas (read once; from then on they are shown here,
+  // not by graph.css's fallback).
   function hidden(s) {
     if (!s.later) {
+      var viewport = s.svg.querySelector('.viewport');
+      if (viewport) viewport.classList.add('is-later');
       s.later = Array.prototype.map.call(s.svg.querySelectorAll('.later'), function (el) {
         var a = (el.getAttribute('data-area') || '').split(' ').map(Number);
         return { el: el, x0: a[0], y0: a[1], x1: a[2], y1: a[3] };
@@ -31,6 +36,7 @@
   // meets; the first time, start showing the others in idle time.
   function showNear(s) {
     var left = hidden(s);
+    s.movedAt = performance.now();
     if (!left.length || !s.cw) return;
     var pad = NEAR_PX / s.k;
     var x0 = -s.x / s.k - pad;
@@ -46,7 +52,8 @@
   }
 
   // One idle callback after another, each shows the chunks nearest to the view's centre up to
-  // BUDGET elements (the frame after it draws them), until all are shown.
+  // BUDGET elements (the frame after it draws them), until all are shown; none while the view
+  // moves (a drag's frames stay short: what it comes to is shown by showNear).
   function showLater(s) {
     s.showing = true;
     G.idle(function next() {
@@ -55,6 +62,7 @@
         s.showing = false;
         return;
       }
+      if (s.dragging || performance.now() - s.movedAt < STILL_MS) return G.idle(next, WAIT_MS);
       var cx = (s.cw / 2 - s.x) / s.k;
       var cy = (s.ch / 2 - s.y) / s.k;
       left.sort(function (a, b) { return away(a, cx, cy) - away(b, cx, cy); });
@@ -64,8 +72,8 @@
         show(chunk);
         shown += size(chunk.el);
       }
-      G.idle(next);
-    });
+      G.idle(next, WAIT_MS);
+    }, WAIT_MS);
   }
 
   // How far a chunk's area is from a point (0 inside).

@@ -193,10 +193,10 @@
     });
   }
 
-  // `fn` when the page is idle (soon anyway); a browser without requestIdleCallback gets a
-  // short slice after a timeout.
-  function idle(fn) {
-    if (window.requestIdleCallback) return window.requestIdleCallback(fn, { timeout: 1000 });
+  // `fn` when the page is idle (within `wait` ms anyway, 1,000 unless told); a browser without
+  // requestIdleCallback gets a short slice after a timeout.
+  function idle(fn, wait) {
+    if (window.requestIdleCallback) return window.requestIdleCallback(fn, { timeout: wait || 1000 });
     window.setTimeout(function () {
       var end = performance.now() + 8;
       fn({ timeRemaining: function () { return end - performance.now(); } });

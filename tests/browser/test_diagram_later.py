@@ -9,9 +9,16 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.helpers import STEPS, Watch, open_run, panel_for, step
+from tests.browser.helpers import (
+    STEPS,
+    ServerProcess,
+    Watch,
+    open_run,
+    panel_for,
+    step,
+)
 from viewer.demo.api import GENERATED_RUN_ID
 
 pytestmark = pytest.mark.browser
@@ -147,6 +154,22 @@ def test_jump_to_failure_and_find_reach_a_step_not_drawn_yet(watch: Watch, page:
     page.wait_for_timeout(200)
     assert drawn(page, far)
     assert page.evaluate(CHUNKS)["missing"] == 0
+
+
+def test_should_the_scripts_never_run_every_step_shows_after_a_while(
+    browser: Browser, viewer_server: ServerProcess
+) -> None:
+    """Scripting is on but the script never arrives: graph.css shows the chunks by itself."""
+    context = browser.new_context(base_url=viewer_server.url)
+    try:
+        page = context.new_page()
+        page.route("**/static/bundle.*.js", lambda route: route.abort())
+        page.goto(f"/runs/{GENERATED_RUN_ID}")
+        assert page.locator("#graph .later").count() > 3
+        assert page.evaluate(UNDRAWN) > 0
+        page.wait_for_function(f"() => ({UNDRAWN})() === 0", timeout=20_000)
+    finally:
+        context.close()
 
 
 def test_without_javascript_every_step_shows(page_without_javascript: Page) -> None:
