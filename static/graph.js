@@ -3,10 +3,11 @@
 //
 // Work stays proportional to what changes: setting up touches no step and reads no layout
 // (the canvas's size comes from a ResizeObserver), and the diagram is first drawn in the view
-// it opens with (graph.css renders the canvas's content from .is-ready on); the steps are
-// indexed in idle time after that, or the first time all of them are needed (their place,
-// status and accessible name, read from attributes); every
-// event is handled by one listener for the whole page (the canvas keeps its pointer and wheel
+// it opens with: a diagram too big to fit in the view the server wrote and graph.css draws
+// before this file runs (adopted as it is), any other from .is-ready on (graph.css renders
+// the canvas's content from then); the steps are indexed in idle time after that, or the
+// first time all of them are needed (their place, status and accessible name, read from
+// attributes); every event is handled by one listener for the whole page (the canvas keeps its pointer and wheel
 // listeners); panning and zooming write one CSS transform on the <svg>, once a frame, which
 // the browser composites without painting the diagram again; Find and Show draw two paths
 // over the diagram instead of restyling its steps; the list view is rendered by the server
