@@ -4,6 +4,12 @@
   'use strict';
 
   var G = (window.viewerGraph = window.viewerGraph || {});
+  var NS = 'http://www.w3.org/2000/svg';
+  // Find's rings are drawn in one path per square area of the diagram this wide: the browser
+  // draws a screen tile with only the paths that reach into it, not every match's ring.
+  var AREA = 512;
+  var RING_OUT = 5.5; // a match's ring: the band from 2.5 to 5.5 px outside its box
+  var RING_IN = 2.5;
   var FILTERS = {
     failed: ['failure'],
     active: ['running', 'waiting'],
@@ -20,12 +26,12 @@
   }
 
 
-  // ---- find and show: two paths over the diagram, whatever the number of steps ----------------
+  // ---- find and show: a few paths over the diagram, whatever the number of steps --------------
 
   // What Find and Show leave out is dimmed by one veil with a hole over each step they keep, and
-  // each match of Find is ringed by one path: a keystroke rewrites two attributes and restyles
-  // no step, so its cost does not grow with the diagram's size in the browser's style, layout
-  // or paint work (only the loop over the index below does).
+  // the matches of Find are ringed by one path per area of the diagram: a keystroke rewrites a
+  // few attributes and restyles no step, so the browser's style and layout work does not grow
+  // with the diagram's size, and drawing a tile of the screen draws only the rings near it.
   function search(s, text) {
     var query = text.trim().toLowerCase();
     if (query === s.query) return;
@@ -48,19 +54,50 @@
   function mark(s) {
     var wanted = FILTERS[s.filter];
     var holes = [];
-    var rings = [];
+    var rings = {}; // by area: see ringsIn
     if (s.query !== '' || wanted) {
       holes.push('M-50 -50H' + (s.width + 50) + 'V' + (s.height + 50) + 'H-50Z');
       G.steps(s).forEach(function (step) {
         if (wanted && wanted.indexOf(step.status) < 0) return;
         if (s.query !== '' && !step.hit) return;
-        holes.push('M' + step.x + ' ' + step.y + 'h' + s.boxW + 'v' + s.boxH + 'h' + -s.boxW + 'Z');
-        // square corners: thousands of arcs would cost more than the rest of a keystroke
-        if (s.query !== '') rings.push('M' + (step.x - 4) + ' ' + (step.y - 4) + 'h' + (s.boxW + 8) + 'v' + (s.boxH + 8) + 'h' + -(s.boxW + 8) + 'Z');
+        var drawn = shapes(s, step);
+        holes.push(drawn.hole);
+        if (s.query !== '') (rings[drawn.area] || (rings[drawn.area] = [])).push(drawn.ring);
       });
     }
     s.marks.veil.setAttribute('d', holes.join(''));
-    s.marks.rings.setAttribute('d', rings.join(''));
+    s.marks.areas.forEach(function (path, area) {
+      var d = rings[area] ? rings[area].join('') : '';
+      if (path.getAttribute('d') !== d) path.setAttribute('d', d);
+      delete rings[area];
+    });
+    Object.keys(rings).forEach(function (area) {
+      var path = document.createElementNS(NS, 'path');
+      path.setAttribute('d', rings[area].join(''));
+      s.marks.rings.appendChild(path);
+      s.marks.areas.set(area, path);
+    });
+  }
+
+  // A step's hole in the veil and its ring, made once: a keystroke then joins strings it
+  // already has (no garbage to collect for each step). Square corners: thousands of arcs
+  // would cost more than the rest of a keystroke. The ring is filled, the band between two
+  // squares, not stroked: the browser draws a stroke of thousands of squares again for each
+  // tile of the screen, far slower than a fill.
+  function shapes(s, step) {
+    if (step.drawn) return step.drawn;
+    var x = step.x;
+    var y = step.y;
+    var w = s.boxW;
+    var h = s.boxH;
+    step.drawn = {
+      area: Math.floor(x / AREA) + ' ' + Math.floor(y / AREA),
+      hole: 'M' + x + ' ' + y + 'h' + w + 'v' + h + 'h' + -w + 'Z',
+      ring: 'M' + (x - RING_OUT) + ' ' + (y - RING_OUT) + 'h' + (w + 2 * RING_OUT) + 'v' + (h + 2 * RING_OUT) +
+        'h' + -(w + 2 * RING_OUT) + 'Z' + 'M' + (x - RING_IN) + ' ' + (y - RING_IN) + 'v' + (h + 2 * RING_IN) +
+        'h' + (w + 2 * RING_IN) + 'v' + -(h + 2 * RING_IN) + 'Z'
+    };
+    return step.drawn;
   }
 
   // ---- marks: what changes on the diagram is drawn over it ------------------------------------
@@ -70,18 +107,17 @@
   // transform). Changing them repaints only that <svg>: the diagram's own thousands of
   // elements are painted once, not again on each keystroke, click or hover.
   function overlay(s) {
-    var ns = 'http://www.w3.org/2000/svg';
-    var svg = document.createElementNS(ns, 'svg');
+    var svg = document.createElementNS(NS, 'svg');
     svg.setAttribute('class', 'graph-marks');
     svg.setAttribute('aria-hidden', 'true');
     svg.setAttribute('width', String(s.width));
     svg.setAttribute('height', String(s.height));
-    s.marks = { svg: svg };
+    s.marks = { svg: svg, areas: new Map() };
     ['veil', 'selected', 'rings', 'hover'].forEach(function (name) {
-      var path = document.createElementNS(ns, 'path');
-      path.setAttribute('class', 'graph-' + name);
-      svg.appendChild(path);
-      s.marks[name] = path;
+      var el = document.createElementNS(NS, name === 'rings' ? 'g' : 'path');
+      el.setAttribute('class', 'graph-' + name);
+      svg.appendChild(el);
+      s.marks[name] = el;
     });
     s.svg.after(svg);
   }
