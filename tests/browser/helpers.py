@@ -293,7 +293,8 @@ _MARKED = """els => els.map(el => {
   const ring = at(box.x + box.width / 2, box.y - 4);
   const middle = at(box.x + box.width / 2, box.y + box.height / 2);
   return [(STEP_ID)(el), {
-    ringed: !!marks && [...marks.querySelectorAll('.graph-rings path')].some(p => p.isPointInFill(ring)),
+    ringed: !!marks && [...marks.querySelectorAll('.graph-rings path')]
+      .some(p => p.isPointInFill(ring)),
     selected: !!path('selected') && path('selected').isPointInStroke(top),
     hovered: !!path('hover') && path('hover').isPointInStroke(top),
     dimmed: !!path('veil') && path('veil').isPointInFill(middle),
