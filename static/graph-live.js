@@ -75,11 +75,13 @@
     return path ? path.getAttribute('d') : 'M0 0';
   }
 
-  // `d` drawn with its first point moved by (dx, dy).
+  // `d` drawn with its first point moved by (dx, dy), its numbers apart by commas as the
+  // server writes them (viewer/graph/svg.py).
   function moved(d, dx, dy) {
     var m = MOVE.exec(d);
     var round = function (v) { return Math.round(v * 100) / 100; };
-    return 'M' + round(Number(m[1]) + dx) + ' ' + round(Number(m[2]) + dy) + d.slice(m[0].length);
+    var tail = d.slice(m[0].length).replace(/ /g, ',');
+    return 'M' + round(Number(m[1]) + dx) + ',' + round(Number(m[2]) + dy) + tail;
   }
 
   // A step's icon `d` (of status `from`) as the icon of status `to`, in the same place.

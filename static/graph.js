@@ -439,6 +439,13 @@
     }).observe(s.canvas);
   }
 
+  // A toggle links to the page with other boxes open (?steps=all&boxes=…); with scripts only
+  // the diagram is fetched again: the graph fragment (the root's data-fragment) with those boxes.
+  function fragmentOf(s, toggle) {
+    var boxes = new URL(toggle.getAttribute('href'), location.href).searchParams.get('boxes');
+    return s.root.getAttribute('data-fragment') + (boxes ? '?boxes=' + encodeURIComponent(boxes) : '');
+  }
+
   // ---- one listener per kind of event, for every diagram on the page -------------------------
 
   document.addEventListener('click', function (event) {
@@ -448,11 +455,11 @@
     if (button && s.root.contains(button)) return act(s, button.getAttribute('data-action'), button);
     var sort = event.target.closest('button[data-sort]');
     if (sort) return G.sortRows(s, sort);
-    var toggle = event.target.closest('a.toggle[data-fragment]');
+    var toggle = event.target.closest('a.toggle');
     if (toggle && !event.defaultPrevented && event.button === 0 && window.htmx &&
         !(event.metaKey || event.ctrlKey || event.shiftKey || event.altKey)) {
       event.preventDefault();
-      window.htmx.ajax('GET', toggle.getAttribute('data-fragment'), { target: s.root.parentElement, swap: 'innerHTML' });
+      window.htmx.ajax('GET', fragmentOf(s, toggle), { target: s.root.parentElement, swap: 'innerHTML' });
     }
   });
 

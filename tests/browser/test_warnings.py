@@ -76,7 +76,10 @@ def test_a_live_refresh_adds_and_removes_the_warning_mark(watch: Watch, page: Pa
         expect(check.locator(".warn-mark circle")).to_have_attribute("cx", f"{x + 200:g}")
         expect(check.locator(".warn-mark circle")).to_have_attribute("cy", f"{y:g}")
         expect(check.locator(".warn-mark path")).to_have_attribute(
-            "d", at(page.locator("#st-warned path").get_attribute("d") or "", x + 192, y - 8)
+            "d",
+            at(page.locator("#st-warned path").get_attribute("d") or "", x + 192, y - 8).replace(
+                " ", ","
+            ),
         )
         expect(summary).to_contain_text(LIVE_WARNING)
 

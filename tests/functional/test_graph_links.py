@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-import re
-from html import unescape
-
 from flask.testing import FlaskClient
 
+from tests.support.toggles import toggle_fragments as toggle_links
 from viewer.graph.toggles import MAX_BOXES, boxes_token
 
 GENERATED = "run_0c7d5e2f96"
 FRAGMENT = f"/_fragments/runs/{GENERATED}/graph"
-
-
-def toggle_links(html: str) -> list[str]:
-    return [unescape(u) for u in re.findall(r'data-fragment="([^"]+)"', html)]
 
 
 def test_every_toggle_link_is_short_and_leads_to_a_working_view(client: FlaskClient) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from html import unescape
 
 import pytest
 from flask import Flask
@@ -12,6 +11,7 @@ from flask.testing import FlaskClient
 
 from tests.conftest import RecordingTransport, envelope
 from tests.support.servers import Reply, ScriptedUpstream
+from tests.support.toggles import toggle_fragments
 from viewer.demo.api import DEMO_TOKEN, LIVE_RUN_ID, create_demo_api
 
 FAILED_RUN = "run_8fd21b6c07"
@@ -238,8 +238,7 @@ def test_a_block_can_be_collapsed_and_expanded_again(client: FlaskClient) -> Non
     """A block's Collapse link draws its steps as one box that links back to them."""
     path = "/_fragments/runs/run_0c7d5e2f96/graph"
     whole = client.get(path).get_data(as_text=True)
-    frame = whole[whole.index('data-group-id="block_0051"') :]
-    collapse = unescape(re.search(r'data-fragment="([^"]+)"', frame)[1])
+    collapse = toggle_fragments(whole, whole.index('data-group-id="block_0051"'))[0]
     folded = client.get(collapse).get_data(as_text=True)
     assert 'href="?node=block_0051:swap"' in whole
     assert 'href="?node=block_0051:swap"' not in folded

@@ -31,13 +31,13 @@ TAG_RIGHT = 14  # from the box's right edge
 
 CLUSTER_SHADOW = 5  # the second box peeking out under a box of several steps
 BAR_Y = 46  # the proportion bar of a box of several steps
-BAR_H = 5
+BAR_H = 5  # graph.css draws it (.cluster .seg)
 BAR_INSET = 8
 
 GROUP_PAD = 12  # a block's frame round its boxes
 GROUP_HEAD = 22  # room above a block's first row for its title
 GROUP_TEXT_Y = 18  # title baseline inside the frame
-GROUP_CORNER = 12
+GROUP_CORNER = 12  # graph.css draws it (.group rect)
 
 NAME_SIZE = 13  # px of a box's name (bold), as graph.css draws it
 TYPE_SIZE = 11  # its type line, or a box of several steps' counts
@@ -68,10 +68,8 @@ class Geometry:
     tag_h: int = TAG_H
     shadow: int = CLUSTER_SHADOW
     bar_y: int = BAR_Y
-    bar_h: int = BAR_H
     group_text_x: int = GROUP_PAD
     group_text_y: int = GROUP_TEXT_Y
-    group_corner: int = GROUP_CORNER
 
 
 GEOMETRY = Geometry()

@@ -9,11 +9,14 @@ diagram moves, cost more than everything else. A box's size and corners come fro
 (.steps > a > rect), its colours from its data-status. A step's accessible name is its own
 text: the name, the type and the status word (its icon's aria-label).
 
-A step repeats thousands of times, so its attributes that are a number or a status key go
-unquoted (valid HTML: no space, quote, "=", "<", ">" or backquote in them)."""
+A step repeats thousands of times, so its attributes that are a number, a status key or path
+data go unquoted (valid HTML: no space, quote, "=", "<", ">" or backquote in them; path data
+separates its numbers with commas), and so does a status word that is one word; the sizes,
+corners and anchors that every box shares are graph.css's."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Sequence
 from typing import TYPE_CHECKING
 
@@ -29,7 +32,8 @@ if TYPE_CHECKING:
 
 WARNED_TITLE = "Succeeded with a warning in its logs"
 WARNED_WORDS = ", with a warning in its logs"  # after the status word, for screen readers
-BACK = ' class="back"'
+BACK = " class=back"
+BARE = re.compile(r"[A-Za-z0-9_.,-]+")  # an attribute value that needs no quotes
 ROOT = " class=root"
 
 
@@ -56,8 +60,8 @@ def steps_svg(
             f"<rect x={x} y={y} />"
             f"<text x={tx} y={y + geo.name_y}>{name}{escape(s.label)}</text>"
             f"<text x={tx} y={y + geo.type_y}>{kind}{escape(s.type_label)}</text>"
-            f'<path d="{at(ICONS[s.status], x + geo.icon_x, y + geo.icon_y)}"'
-            f' aria-label="{escape(s.status_label)}{WARNED_WORDS if is_warned else ""}"/>'
+            f"<path d={_path(at(ICONS[s.status], x + geo.icon_x, y + geo.icon_y))}"
+            f" aria-label={_value(s.status_label + (WARNED_WORDS if is_warned else ''))} />"
             f"{mark}{_tag(geo, x, y) if s.is_root else ''}</a>"
         )
     return Markup("".join(out))  # noqa: S704 - every upstream text is escaped above
@@ -71,22 +75,19 @@ def clusters_svg(clusters: Sequence[ClusterView], geo: Geometry) -> Markup:
         x, y = c.x, c.y
         tx = x + geo.label_x
         bar = "".join(
-            f'<rect class="seg" data-status="{key}" x="{x + left}" y="{y + geo.bar_y}"'
-            f' width="{w}" height="{geo.bar_h}"/>'
+            f"<rect class=seg data-status={key} x={x + left} y={y + geo.bar_y} width={w} />"
             for key, left, w in c.bar
         )
         out.append(
             f'<a class="cluster toggle" href="{escape(c.page_href)}"'
-            f' data-fragment="{escape(c.fragment_href)}" data-status="{c.status}"'
-            f' data-count="{c.count}" aria-label="{escape(c.title)}">'
+            f' data-status={c.status} data-count={c.count} aria-label="{escape(c.title)}">'
             f"<title>{escape(c.title)}</title>"
-            f'<rect class="under" x="{x + geo.shadow}" y="{y + geo.shadow}"/>'
-            f'<rect x="{x}" y="{y}"/>'
-            f'<text x="{tx}" y="{y + geo.name_y}">{escape(c.label)}</text>'
-            f'<text x="{tx}" y="{y + geo.type_y}">{escape(c.summary)}</text>'
-            f'<path d="{at(ICONS[c.status], x + geo.icon_x, y + geo.icon_y)}"/>{bar}'
-            f'<text class="more" x="{x + geo.right}" y="{y + geo.name_y}"'
-            ' text-anchor="end">Show all</text></a>'
+            f"<rect class=under x={x + geo.shadow} y={y + geo.shadow} />"
+            f"<rect x={x} y={y} />"
+            f"<text x={tx} y={y + geo.name_y}>{escape(c.label)}</text>"
+            f"<text x={tx} y={y + geo.type_y}>{escape(c.summary)}</text>"
+            f"<path d={_path(at(ICONS[c.status], x + geo.icon_x, y + geo.icon_y))} />{bar}"
+            f"<text class=more x={x + geo.right} y={y + geo.name_y}>Show all</text></a>"
         )
     return Markup("".join(out))  # noqa: S704 - every upstream text is escaped above
 
@@ -99,17 +100,15 @@ def groups_svg(groups: Sequence[GroupView], geo: Geometry) -> Markup:
         tx, ty = b.x + geo.group_text_x, b.y + geo.group_text_y
         toggle = (
             f'<a class="toggle" href="{escape(b.page_href)}"'
-            f' data-fragment="{escape(b.fragment_href)}"'
             f' aria-label="Collapse block {escape(b.label)} into one box">'
-            f'<text x="{b.x + b.w - geo.group_text_x}" y="{ty}"'
-            ' text-anchor="end">Collapse</text></a>'
+            f"<text x={b.x + b.w - geo.group_text_x} y={ty}>Collapse</text></a>"
             if b.page_href
             else ""
         )
         out.append(
-            f'<g class="group" data-group-id="{escape(b.id)}">'
-            f'<rect x="{b.x}" y="{b.y}" width="{b.w}" height="{b.h}" rx="{geo.group_corner}"/>'
-            f'<text x="{tx}" y="{ty}"><title>{escape(b.title)}</title>{escape(b.label)}</text>'
+            f'<g class=group data-group-id="{escape(b.id)}">'
+            f"<rect x={b.x} y={b.y} width={b.w} height={b.h} />"
+            f"<text x={tx} y={ty}><title>{escape(b.title)}</title>{escape(b.label)}</text>"
             f"{toggle}</g>"
         )
     return Markup("".join(out))  # noqa: S704 - every upstream text is escaped above
@@ -117,8 +116,18 @@ def groups_svg(groups: Sequence[GroupView], geo: Geometry) -> Markup:
 
 def edges_svg(edges: Sequence[EdgeView]) -> Markup:
     """Each arrow as a path (path data is numbers only); a dashed one closes a cycle."""
-    paths = "".join(f'<path d="{e.d}"{BACK if e.back else ""}/>' for e in edges)
+    paths = "".join(f"<path d={_path(e.d)}{BACK if e.back else ''} />" for e in edges)
     return Markup(paths)  # noqa: S704 - path data is numbers and letters of ours
+
+
+def _path(d: str) -> str:
+    """Path data (ours: letters, numbers, points, minus signs) as an unquoted attribute value."""
+    return _value(d.replace(" ", ","))
+
+
+def _value(text: str) -> str:
+    """An attribute value, quoted (and escaped) only when it must be."""
+    return text if BARE.fullmatch(text) else f'"{escape(text)}"'
 
 
 def _warn_mark(geo: Geometry, x: int, y: int, icon: str) -> str:
@@ -127,7 +136,7 @@ def _warn_mark(geo: Geometry, x: int, y: int, icon: str) -> str:
     right = x + geo.w
     return (
         f'<g class="warn-mark" aria-hidden="true"><title>{WARNED_TITLE}</title>'
-        f'<circle cx="{right}" cy="{y}" r="11"/><path d="{at(icon, right - 8, y - 8)}"/></g>'
+        f'<circle cx="{right}" cy="{y}" r="11"/><path d={_path(at(icon, right - 8, y - 8))} /></g>'
     )
 
 

@@ -93,7 +93,8 @@ def quote_value(text: str) -> str:
 
 
 class Links:
-    """Step links, and page / fragment URLs with one more fan-out or block toggled."""
+    """Step links, page URLs with one more fan-out or block toggled, and the graph fragment's
+    URL (graph.js fetches the diagram alone from it, with a toggle's `boxes`)."""
 
     def __init__(
         self, run_id: str, graph: Graph, expanded: frozenset[str], collapsed: frozenset[str]
@@ -108,8 +109,8 @@ class Links:
     def step(step_id: str) -> str:
         return "?node=" + quote_value(step_id)
 
-    def toggled(self, *, expand: str = "", collapse: str = "", reopen: str = "") -> tuple[str, str]:
-        """(page URL relative to the run page, fragment URL) for the toggled state."""
+    def toggled(self, *, expand: str = "", collapse: str = "", reopen: str = "") -> str:
+        """The page URL (relative to the run page) of the toggled state."""
         expanded = set(self.expanded)
         collapsed = set(self.collapsed)
         if expand in self.step_number:
@@ -118,6 +119,4 @@ class Links:
             collapsed.add(self.block_number[collapse])
         collapsed.discard(self.block_number.get(reopen, -1))
         token = boxes_token(expanded, collapsed)
-        if not token:
-            return "?steps=all", self.fragment
-        return f"?steps=all&boxes={token}", f"{self.fragment}?boxes={token}"
+        return f"?steps=all&boxes={token}" if token else "?steps=all"

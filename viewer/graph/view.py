@@ -85,7 +85,6 @@ class ClusterView:
     status: str  # the status most worth a look among its steps
     bar: tuple[tuple[str, int, int], ...]  # (status, x, width) of a proportion bar
     page_href: str
-    fragment_href: str
     x: int  # the box's top-left corner
     y: int
 
@@ -102,12 +101,12 @@ class GroupView:
     w: int
     h: int
     page_href: str | None  # None: not collapsible (one of its steps failed)
-    fragment_href: str | None
 
 
 @dataclass(frozen=True, slots=True)
 class GraphView:
     run_id: str
+    fragment: str  # the graph fragment's URL: graph.js adds a toggle's `boxes` to it
     step_count: int
     steps: tuple[StepView, ...]
     clusters: tuple[ClusterView, ...]
@@ -190,6 +189,7 @@ def graph_view(
     counts = Counter(status.values())
     common = {
         "run_id": run_id,
+        "fragment": links.fragment,
         "step_count": len(graph.nodes),
         "problems": graph.problems,
         "counts": tuple(
@@ -290,11 +290,11 @@ def _clusters(
         n = len(item.members)
         owner = labels.get(item.key, item.key)
         if item.kind == "block":
-            label, (page, fragment) = owner, links.toggled(reopen=item.key)
+            label, page = owner, links.toggled(reopen=item.key)
             title = f"Block “{owner}”, {n} steps in one box: {said}. Show its steps."
             summary = f"{n} steps · {said}"
         else:
-            label, (page, fragment) = f"{n} steps", links.toggled(expand=item.key)
+            label, page = f"{n} steps", links.toggled(expand=item.key)
             title = f"{n} steps after “{owner}” in one box: {said}. Show them all."
             summary = said
         out.append(
@@ -308,7 +308,6 @@ def _clusters(
                 status=next((key for key in ATTENTION if key in present), "success"),
                 bar=_bar(ordered, n, NODE_W - 2 * BAR_INSET),
                 page_href=page,
-                fragment_href=fragment,
                 x=box.x,
                 y=box.y,
             )
@@ -350,7 +349,7 @@ def _groups(
         right = max(b.x + b.w for b in inside) + GROUP_PAD
         bottom = max(b.y + b.h for b in inside) + GROUP_PAD
         failed = any(status[m] == "failure" for m in group.members)
-        page, fragment = (None, None) if failed else links.toggled(collapse=group.id)
+        page = None if failed else links.toggled(collapse=group.id)
         n = len(group.members)
         out.append(
             GroupView(
@@ -363,7 +362,6 @@ def _groups(
                 w=right - left,
                 h=bottom - top,
                 page_href=page,
-                fragment_href=fragment,
             )
         )
     return tuple(out)
