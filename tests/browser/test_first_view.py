@@ -3,10 +3,11 @@ graph.css draws: rendered before graph.js runs, and left where it is when graph.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, Route, expect
 
 from tests.browser.helpers import (
     DESKTOP,
@@ -14,7 +15,7 @@ from tests.browser.helpers import (
     Clock,
     ServerProcess,
     clock_driven_viewer,
-    open_run,
+    wait_for_graph,
 )
 from viewer.demo.api import GENERATED_RUN_ID
 from viewer.demo.generate import generate_workflow_run
@@ -23,23 +24,26 @@ pytestmark = pytest.mark.browser
 
 FAILURE = "uniswap_swap_0254"  # a failed step deep in the generated 520-step run
 
-# Runs before the page's scripts. When the page is parsed (readyState "interactive": before
-# the deferred scripts, graph.js among them, run), records whether the diagram is rendered
-# (no element round its <svg> skips rendering its content or is not displayed) and where
-# each step is on screen, as window.__parsed.
+# Runs before the page's scripts (which the test holds back). At the first frame drawn once
+# the page is parsed (readyState "interactive"; frames wait for the stylesheets), records
+# whether the diagram is rendered (no element round its <svg> skips rendering its content or
+# is not displayed) and where each step is, as window.__parsed.
 BEFORE_SET_UP = """
 document.addEventListener('readystatechange', () => {
   if (document.readyState !== 'interactive') return;
-  const svg = document.querySelector('#graph .graph-svg');
-  let rendered = !!svg;
-  for (let up = svg && svg.parentElement; up; up = up.parentElement) {
-    const style = getComputedStyle(up);
-    if (style.display === 'none' || style.contentVisibility === 'hidden') rendered = false;
-  }
-  window.__parsed = {rendered: rendered, setUp: !!(window.viewerGraph && window.viewerGraph.states),
-                     places: (%s)()};
+  requestAnimationFrame(() => {
+    const svg = document.querySelector('#graph .graph-svg');
+    let rendered = !!svg;
+    for (let up = svg && svg.parentElement; up; up = up.parentElement) {
+      const style = getComputedStyle(up);
+      if (style.display === 'none' || style.contentVisibility === 'hidden') rendered = false;
+    }
+    const setUp = !!(window.viewerGraph && window.viewerGraph.states);
+    window.__parsed = {rendered: rendered, setUp: setUp, places: (%s)()};
+  });
 });
 """
+SCRIPTS = re.compile(r"/static/.*\.js$")
 
 # Each step's box (its <rect>) and the canvas, by id, in page coordinates.
 PLACES = """() => {
@@ -87,10 +91,28 @@ def assert_same_view(before: dict[str, Any], after: dict[str, Any]) -> None:
 
 
 def open_watched(page: Page, base_url: str, run_id: str, query: str = "") -> dict[str, Any]:
-    """Open the run page; what it looked like once parsed, before graph.js ran."""
+    """Open the run page; what it looked like once parsed and drawn, before its scripts ran
+    (held back until then)."""
+    held: list[Route] = []
+
+    def hold(route: Route) -> None:
+        held.append(route)
+
+    page.route(SCRIPTS, hold)
     page.add_init_script(BEFORE_SET_UP % PLACES)
-    open_run(page, base_url, run_id, query)
-    return page.evaluate("() => window.__parsed")
+    page.goto(f"{base_url}/runs/{run_id}{query}", wait_until="commit")
+    parsed = page.evaluate(
+        """async () => {
+          while (!window.__parsed) await new Promise(r => setTimeout(r, 10));
+          return window.__parsed;
+        }"""
+    )
+    assert held, "the page's scripts were not held back"
+    for route in held:
+        route.continue_()
+    page.unroute(SCRIPTS)
+    wait_for_graph(page)
+    return parsed
 
 
 def assert_first_view(places: dict[str, Any], focus: str | None, phone: bool) -> None:
