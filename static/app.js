@@ -44,15 +44,18 @@
 
   // Only the step's own boxes and links change: the rest of the diagram is not restyled
   // (graph.js draws the selected box over the diagram when told).
-  function markSelected(step) {
-    document.dispatchEvent(new CustomEvent('viewer:step-selected', { detail: { step: step } }));
-    document.querySelectorAll('.is-selected[data-step-id]').forEach(function (el) {
+  // `within`: only there (a part just swapped in), not the whole page, whose every element a
+  // query looks at (the diagram's 40,000-odd at 5,000 steps).
+  function markSelected(step, within) {
+    if (!within) document.dispatchEvent(new CustomEvent('viewer:step-selected', { detail: { step: step } }));
+    var scope = within || document;
+    scope.querySelectorAll('.is-selected[data-step-id]').forEach(function (el) {
       if (el.getAttribute('data-step-id') === step) return;
       el.classList.remove('is-selected');
       el.removeAttribute('aria-current');
     });
     if (!step) return;
-    document.querySelectorAll('a[data-step-id="' + CSS.escape(step) + '"]').forEach(function (el) {
+    scope.querySelectorAll('a[data-step-id="' + CSS.escape(step) + '"]').forEach(function (el) {
       if (el.classList.contains('is-selected')) return;
       el.classList.add('is-selected');
       el.setAttribute('aria-current', 'true');
@@ -109,9 +112,8 @@
 
   // "Skip the diagram, to the step details" is offered while a panel is open (graph.css).
   function skipLinks(aside) {
-    document.querySelectorAll('.graph-skip .to-panel').forEach(function (link) {
-      if (link.hidden !== aside.hidden) link.hidden = aside.hidden;
-    });
+    var link = document.querySelector('.graph-skip .to-panel'); // before the diagram: found at once
+    if (link && link.hidden !== aside.hidden) link.hidden = aside.hidden;
   }
 
   function closePanel(how) {
@@ -280,7 +282,9 @@
         announce(live.getAttribute('data-news'));
       }
     }
-    markSelected(shown);
+    // A panel swapped in marks its own links; other swaps (live updates, with parts swapped
+    // out of band) the whole page's, as they may replace any of them.
+    markSelected(shown, aside && target === aside ? aside : null);
   });
 
   // Screen readers hear what changed (a step started, waits, the run ended), not every poll:

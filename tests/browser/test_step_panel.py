@@ -13,7 +13,7 @@ from tests.browser.helpers import Watch, marked_steps, open_run, panel_for, step
 
 pytestmark = pytest.mark.browser
 
-SUCCESS_RUN = "run_7f3a2c9e41"
+SUCCESS_RUN = "run_7f3a2c9e41"  # its steps quote and price are test_run_page.py's alone
 PANELS = "**/_fragments/runs/*/steps/*"
 TO_PANEL = "Skip the diagram, to the step details"
 
@@ -48,17 +48,17 @@ def selected(page: Page) -> list[str]:
 def test_the_address_follows_the_panel_once_it_is_in(watch: Watch, page: Page) -> None:
     """A click selects the step at once; the address names it when its panel is shown."""
     open_run(page, "", SUCCESS_RUN)
-    held = hold_answers(page, "quote")
-    step(page, "quote").click()
+    held = hold_answers(page, "swap")
+    step(page, "swap").click()
     expect(page.locator("#step-panel")).to_have_attribute("aria-busy", "true")
-    assert selected(page) == ["quote"]
+    assert selected(page) == ["swap"]
     assert page.url.endswith(f"/runs/{SUCCESS_RUN}"), "the address changed before the panel"
 
     let_go(page, held)
-    expect(panel_for(page, "quote")).to_be_visible()
+    expect(panel_for(page, "swap")).to_be_visible()
     expect(page.locator("#step-panel h2")).to_be_focused()
     expect(page.locator("#step-panel")).not_to_have_attribute("aria-busy", "true")
-    expect(page).to_have_url(re.compile(rf"/runs/{SUCCESS_RUN}\?node=quote$"))
+    expect(page).to_have_url(re.compile(rf"/runs/{SUCCESS_RUN}\?node=swap$"))
     expect(page.get_by_role("link", name=TO_PANEL)).to_have_count(1)
 
     page.go_back()
@@ -69,24 +69,24 @@ def test_the_address_follows_the_panel_once_it_is_in(watch: Watch, page: Page) -
 def test_a_late_answer_does_not_replace_the_step_clicked_after_it(watch: Watch, page: Page) -> None:
     """Click one step, then another before the first answers: the second's panel stays."""
     open_run(page, "", SUCCESS_RUN)
-    held = hold_answers(page, "quote")
-    step(page, "quote").click()
-    step(page, "price").click()
-    expect(panel_for(page, "price")).to_be_visible()
-    expect(page).to_have_url(re.compile(r"\?node=price$"))
+    held = hold_answers(page, "swap")
+    step(page, "swap").click()
+    step(page, "approve").click()
+    expect(panel_for(page, "approve")).to_be_visible()
+    expect(page).to_have_url(re.compile(r"\?node=approve$"))
 
     let_go(page, held)
-    expect(panel_for(page, "price")).to_be_visible()
-    expect(panel_for(page, "quote")).to_have_count(0)
-    expect(page).to_have_url(re.compile(r"\?node=price$"))
-    assert selected(page) == ["price"]
+    expect(panel_for(page, "approve")).to_be_visible()
+    expect(panel_for(page, "swap")).to_have_count(0)
+    expect(page).to_have_url(re.compile(r"\?node=approve$"))
+    assert selected(page) == ["approve"]
 
 
 def test_a_panel_closed_before_its_answer_stays_closed(watch: Watch, page: Page) -> None:
     """Escape while a panel is on its way: it does not open when the answer comes."""
     open_run(page, "", SUCCESS_RUN)
-    held = hold_answers(page, "quote")
-    step(page, "quote").click()
+    held = hold_answers(page, "swap")
+    step(page, "swap").click()
     expect(page.locator("#step-panel")).to_be_visible()
     page.keyboard.press("Escape")
     expect(page.locator("#step-panel")).to_be_hidden()
@@ -138,7 +138,7 @@ def test_a_step_panel_is_styled_without_looking_through_the_diagram(
     (<summary>) in the panel counts in no page-wide counter (adding one would make the browser
     number the whole page again)."""
     open_run(page, "", SUCCESS_RUN)
-    step(page, "quote").click()
+    step(page, "swap").click()
     summary = page.locator("#step-panel .json-tree summary").first
     expect(summary).to_be_visible()
     assert page.evaluate(_LOOKS_DOWN_FROM_HAS) == []
