@@ -24,6 +24,7 @@ from tests.browser.helpers import (
     MAIN_RUNNING_SECONDS,
     ServerProcess,
     Watch,
+    free_port,
     origin_of,
     start_demo_upstream,
     start_viewer,
@@ -82,15 +83,17 @@ def demo_mode_viewer() -> Iterator[ServerProcess]:
 
 @pytest.fixture
 def start_pair() -> Iterator[Callable[[float], ServerPair]]:
-    """Start a fresh demo upstream and a viewer on it, whose running run lasts the given
-    seconds from now; both stop when the test ends."""
+    """Start a viewer, then a fresh demo upstream on the port it reads, whose running run
+    lasts the given seconds from then (however long the viewer took to start on a busy
+    machine); both stop when the test ends, the upstream last."""
     started: list[ServerProcess] = []
 
     def start(running_seconds: float) -> ServerPair:
-        upstream = _track(start_demo_upstream(running_seconds, name="live-upstream"))
-        started.append(upstream)
-        viewer = _track(start_viewer(upstream, name="live-viewer"))
+        port = free_port()
+        viewer = _track(start_viewer(f"http://127.0.0.1:{port}", name="live-viewer"))
         started.append(viewer)
+        upstream = _track(start_demo_upstream(running_seconds, name="live-upstream", port=port))
+        started.insert(0, upstream)
         return upstream, viewer
 
     yield start
