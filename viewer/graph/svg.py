@@ -52,15 +52,13 @@ def steps_svg(
         is_warned = s.id in warned
         mark = _warn_mark(geo, x, y, warning_icon) if is_warned else ""
         href = "?steps=all&" + s.href[1:] if keep_steps else s.href
-        tx = x + geo.label_x
-        name = f"<title>{escape(s.title)}</title>" if s.title else ""
-        kind = f"<title>{escape(s.full_type)}</title>" if s.full_type else ""
+        name = f"<title>{escape(s.title)}</title>{escape(s.label)}" if s.title else escape(s.label)
+        kind = escape(s.type_label)
+        if s.full_type:
+            kind = f"<title>{escape(s.full_type)}</title>{kind}"
+        face = _face(geo, x, y, name, kind, s.status)
         out.append(
-            f'<a href="{escape(href)}" data-status={s.status}{ROOT if s.is_root else ""}>'
-            f"<rect x={x} y={y} />"
-            f"<text x={tx} y={y + geo.name_y}>{name}{escape(s.label)}</text>"
-            f"<text x={tx} y={y + geo.type_y}>{kind}{escape(s.type_label)}</text>"
-            f"<path d={_path(at(ICONS[s.status], x + geo.icon_x, y + geo.icon_y))}"
+            f'<a href="{escape(href)}" data-status={s.status}{ROOT if s.is_root else ""}>{face}'
             f" aria-label={_value(s.status_label + (WARNED_WORDS if is_warned else ''))} />"
             f"{mark}{_tag(geo, x, y) if s.is_root else ''}</a>"
         )
@@ -73,7 +71,6 @@ def clusters_svg(clusters: Sequence[ClusterView], geo: Geometry) -> Markup:
     out = []
     for c in clusters:
         x, y = c.x, c.y
-        tx = x + geo.label_x
         bar = "".join(
             f"<rect class=seg data-status={key} x={x + left} y={y + geo.bar_y} width={w} />"
             for key, left, w in c.bar
@@ -83,10 +80,7 @@ def clusters_svg(clusters: Sequence[ClusterView], geo: Geometry) -> Markup:
             f' data-status={c.status} data-count={c.count} aria-label="{escape(c.title)}">'
             f"<title>{escape(c.title)}</title>"
             f"<rect class=under x={x + geo.shadow} y={y + geo.shadow} />"
-            f"<rect x={x} y={y} />"
-            f"<text x={tx} y={y + geo.name_y}>{escape(c.label)}</text>"
-            f"<text x={tx} y={y + geo.type_y}>{escape(c.summary)}</text>"
-            f"<path d={_path(at(ICONS[c.status], x + geo.icon_x, y + geo.icon_y))} />{bar}"
+            f"{_face(geo, x, y, escape(c.label), escape(c.summary), c.status)} />{bar}"
             f"<text class=more x={x + geo.right} y={y + geo.name_y}>Show all</text></a>"
         )
     return Markup("".join(out))  # noqa: S704 - every upstream text is escaped above
@@ -118,6 +112,18 @@ def edges_svg(edges: Sequence[EdgeView]) -> Markup:
     """Each arrow as a path (path data is numbers only); a dashed one closes a cycle."""
     paths = "".join(f"<path d={_path(e.d)}{BACK if e.back else ''} />" for e in edges)
     return Markup(paths)  # noqa: S704 - path data is numbers and letters of ours
+
+
+def _face(geo: Geometry, x: int, y: int, name: str, kind: str, status: str) -> str:
+    """A box's rectangle, its two lines (markup, escaped by the caller) and its status icon's
+    <path>, left open for the caller's attributes."""
+    tx = x + geo.label_x
+    return (
+        f"<rect x={x} y={y} />"
+        f"<text x={tx} y={y + geo.name_y}>{name}</text>"
+        f"<text x={tx} y={y + geo.type_y}>{kind}</text>"
+        f"<path d={_path(at(ICONS[status], x + geo.icon_x, y + geo.icon_y))}"
+    )
 
 
 def _path(d: str) -> str:
