@@ -444,7 +444,8 @@ def test_the_diagram_shows_even_if_its_script_never_runs(watch: Watch, page: Pag
 
     page.route(re.compile(r"/static/bundle\.[0-9a-f]+\.js$"), without_graph_js)
     open_run(page, "", SMALL_FAILED_RUN)
-    expect(step(page, "root")).to_be_visible()
+    # graph.css shows it 8 s after the page opens (its graph-unready animation)
+    expect(step(page, "root")).to_be_visible(timeout=20_000)
     expect(page.locator("#graph .graph-toolbar")).to_be_hidden()
 
 
