@@ -43,7 +43,8 @@
       if (status === step.status && said === text) return;
       var before = step.status;
       step.status = status;
-      el.setAttribute('data-status', status);
+      if (status === s.defaultStatus) el.removeAttribute('data-status'); // as svg.py draws it
+      else el.setAttribute('data-status', status);
       if (before !== status) icon.setAttribute('d', redrawn(s, icon.getAttribute('d'), before, status));
       changed = true;
       var row = s.rows && s.rows.get(id);

@@ -58,6 +58,8 @@
       canvas: canvas,
       list: root.querySelector('[data-role="list"]'),
       runId: root.getAttribute('data-run-id') || '',
+      // a step's status when its link has none (the commonest, left off by viewer/graph/svg.py)
+      defaultStatus: root.getAttribute('data-status-default') || 'unknown',
       width: size[0] || Number(svg.getAttribute('width')) || 1,
       height: size[1] || Number(svg.getAttribute('height')) || 1,
       vx: viewBox ? viewBox.x : 0, // where the <svg>'s box starts in the diagram
@@ -154,7 +156,7 @@
       id: id,
       x: box ? Number(box.getAttribute('x')) : 0,
       y: box ? Number(box.getAttribute('y')) : 0,
-      status: el.getAttribute('data-status'),
+      status: el.getAttribute('data-status') || s.defaultStatus,
       key: searchKey(el, id),
       hit: false
     };

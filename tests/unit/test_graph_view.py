@@ -148,10 +148,11 @@ def test_every_step_is_a_link_named_by_its_name_type_and_status(page: str) -> No
     assert words["swap"] == ["Swap USDC for ETH", "uniswap_swap", "Failed"]
     assert words[HOSTILE_ID] == [HOSTILE_NAME, "http_request", "Not run yet"]
     assert words["root"] == ["Manual trigger", "manual", "Succeeded", "Trigger"]  # tag: hidden
-    status = {step_id: step["attrs"]["data-status"] for step_id, step in steps.items()}
+    # the commonest status, success, is left off (status.css and graph.js read it so)
+    status = {step_id: step["attrs"].get("data-status") for step_id, step in steps.items()}
     assert status == {
-        "root": "success",
-        "price": "success",
+        "root": None,
+        "price": None,
         "check": "unknown",
         "swap": "failure",
         HOSTILE_ID: "not_run",
@@ -237,6 +238,27 @@ def test_legend_counts_every_status_and_unknown_only_when_present(page: str) -> 
     assert 'data-count="unknown">1<' in page
 
 
+def test_a_step_without_data_status_succeeded_for_readers_legend_and_scripts(page: str) -> None:
+    """The default status left off a step's link still means "Succeeded": its spoken name
+    says so, the legend counts it, status.css colours it as success and graph.js reads the
+    default from the diagram (data-status-default), not from a list of its own."""
+    steps = Steps(page).steps
+    bare = {i for i, step in steps.items() if "data-status" not in step["attrs"]}
+    assert bare == {"root", "price"}
+    for step_id in bare:
+        assert steps[step_id]["words"][2] == "Succeeded"
+    legend = r'<li data-status="success">[^<]*<svg[^>]*><use href="#st-success"/></svg>Succeeded '
+    assert re.search(legend + r'<span class="n" data-count="success">2<', page)
+    (root,) = Elements(page).all("div", "graph")
+    assert root["data-status-default"] == "success"
+    css = (TEMPLATES.parent / "static/status.css").read_text()
+    colours = re.search(r'\.graph \[data-status="success"\] (\{[^}]*\})', css)
+    assert colours and f".graph .steps > a:not([data-status]) {colours[1]}" in css
+    js = (TEMPLATES.parent / "static/graph.js").read_text()
+    assert "el.getAttribute('data-status') || s.defaultStatus" in js
+    assert "root.getAttribute('data-status-default')" in js
+
+
 def test_problems_are_shown_in_a_status_notice(page: str) -> None:
     (notice,) = Elements(page).all("div", "graph-problems")
     assert notice["role"] == "status"
@@ -247,7 +269,8 @@ def test_steps_carry_only_what_the_scripts_read(page: str) -> None:
     """The list view is fetched when asked for (_step_list.html): a step's duration, compute
     units and full type do not ride on every box of the diagram; its id is its link's."""
     steps = Steps(page).steps
-    assert set(steps["price"]["attrs"]) == {"href", "data-status"}
+    assert set(steps["price"]["attrs"]) == {"href"}  # succeeded: no data-status
+    assert set(steps["swap"]["attrs"]) == {"href", "data-status"}
     assert steps["root"]["attrs"]["class"] == "root"
     (table,) = Elements(page).all("div", "graph-list")
     assert "hidden" in table

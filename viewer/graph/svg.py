@@ -6,8 +6,10 @@ Every part is drawn in the diagram's own coordinates with plain elements: no tra
 <use> per step. Chromium gives each transform and each <use> a paint property node and a
 shadow tree, and at thousands of steps styling them, and redrawing them on every frame the
 diagram moves, cost more than everything else. A box's size and corners come from graph.css
-(.steps > a > rect), its colours from its data-status. A step's accessible name is its own
-text: the name, the type and the status word (its icon's aria-label).
+(.steps > a > rect), its colours from its data-status, left off for the commonest status
+(viewer/runs/status.py's DIAGRAM_DEFAULT, as status.css and graph.js read a step without
+one). A step's accessible name is its own text: the name, the type and the status word (its
+icon's aria-label).
 
 A step repeats thousands of times, so its attributes that are a number, a status key or path
 data go unquoted (valid HTML: no space, quote, "=", "<", ">" or backquote in them; path data
@@ -25,7 +27,7 @@ from markupsafe import Markup, escape
 from viewer.graph.draw import EdgeView
 from viewer.graph.geometry import Geometry
 from viewer.graph.icons import at
-from viewer.runs.status import ICONS
+from viewer.runs.status import DIAGRAM_DEFAULT, ICONS
 
 if TYPE_CHECKING:
     from viewer.graph.view import ClusterView, GroupView, StepView
@@ -57,8 +59,9 @@ def steps_svg(
         if s.full_type:
             kind = f"<title>{escape(s.full_type)}</title>{kind}"
         face = _face(geo, x, y, name, kind, s.status)
+        status = "" if s.status == DIAGRAM_DEFAULT else f" data-status={s.status}"
         out.append(
-            f'<a href="{escape(href)}" data-status={s.status}{ROOT if s.is_root else ""}>{face}'
+            f'<a href="{escape(href)}"{status}{ROOT if s.is_root else ""}>{face}'
             f" aria-label={_value(s.status_label + (WARNED_WORDS if is_warned else ''))} />"
             f"{mark}{_tag(geo, x, y) if s.is_root else ''}</a>"
         )

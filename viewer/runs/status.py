@@ -99,7 +99,16 @@ ORDER = (*LEGEND, "unknown")
 STATUS_LABELS = {kind.key: kind.label for kind in KINDS}
 ICONS = {kind.key: kind.icon for kind in KINDS}
 # What templates read of the registry (viewer/web/formatting.py makes them Jinja globals).
-TEMPLATE_GLOBALS = {"status_labels": STATUS_LABELS, "status_icons": ICONS, "status_order": ORDER}
+# A diagram step whose link has no data-status has this one (most steps of most runs: the
+# attribute left off saves bytes on thousands of steps); status.css colours it, graph.js reads
+# it from the diagram's data-status-default.
+DIAGRAM_DEFAULT = "success"
+TEMPLATE_GLOBALS = {
+    "status_labels": STATUS_LABELS,
+    "status_icons": ICONS,
+    "status_order": ORDER,
+    "status_default": DIAGRAM_DEFAULT,
+}
 
 # Words other systems use for the same states; shown as they are, humanised ("Timed out").
 ALIASES = {
@@ -190,6 +199,8 @@ def stylesheet() -> str:
         colours = f"--c: {kind.colour}; --bg: {kind.background};"
         lines.append(f".{kind.css_class} {{ {colours} color: var(--c); background: var(--bg); }}")
         lines.append(f'.graph [data-status="{kind.key}"] {{ {colours} }}')
+        if kind.key == DIAGRAM_DEFAULT:
+            lines.append(f".graph .steps > a:not([data-status]) {{ {colours} }}")
     return "\n".join(lines) + "\n"
 
 
