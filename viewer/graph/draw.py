@@ -39,11 +39,59 @@ def draw(plan: Plan, work: Work | None = None) -> Drawing:
         )
     except LayoutTooLarge:
         return Drawing(None, ())
+    starts = unshared_starts(layout.edges, layout.back)
     edges = tuple(
-        _loop(layout.boxes[u], back) if u == v else EdgeView(path_d(line), back, _area(line))
-        for (u, v), line, back in zip(plan.edges, layout.edges, layout.back, strict=True)
+        _loop(layout.boxes[u], back)
+        if u == v
+        else EdgeView(path_d(line[start:]), back, _area(line[start:]))
+        for (u, v), line, back, start in zip(
+            plan.edges, layout.edges, layout.back, starts, strict=True
+        )
     )
     return Drawing(layout, edges)
+
+
+class _Hop:
+    """A point of the arrows drawn so far, reached from a port by the same points: the next
+    points they go on to, and the lowest point straight below this one that one of them
+    goes on to (arrows run downwards)."""
+
+    __slots__ = ("below", "next")
+
+    def __init__(self) -> None:
+        self.next: dict[Point, _Hop] = {}
+        self.below: int | None = None
+
+
+def unshared_starts(lines: Sequence[Sequence[Point]], back: Sequence[bool]) -> list[int]:
+    """Per arrow, the index of the point its path starts from: where it leaves the way an
+    earlier arrow from the same port already draws (the arrows of one step often go down a
+    trunk together), so that the part they share is drawn and sent once; its last hop, with
+    the arrowhead, always stays. A dashed arrow is drawn whole (its dashes would restart).
+    The arrows reaching lowest go first: one that leaves a trunk higher up then leaves it
+    from a point of theirs."""
+    ports = _Hop()
+    out = [0] * len(lines)
+    for a in sorted(range(len(lines)), key=lambda a: -lines[a][-1][1] if lines[a] else 0):
+        line = lines[a]
+        if back[a] or len(line) < 2:
+            continue
+        hop, k = ports, 0
+        while k < len(line) and line[k] in hop.next:
+            hop = hop.next[line[k]]
+            k += 1
+        start = max(k - 1, 0)
+        if 0 < k < len(line):  # it leaves from a point on an earlier arrow's way down
+            (px, py), (x, y) = line[k - 1], line[k]
+            if x == px and hop.below is not None and py <= y <= hop.below:
+                start = k
+        out[a] = min(start, len(line) - 2)
+        hop = ports
+        for i, point in enumerate(line):
+            if i and point[0] == line[i - 1][0] and (hop.below is None or point[1] > hop.below):
+                hop.below = point[1]
+            hop = hop.next.setdefault(point, _Hop())
+    return out
 
 
 def _area(points: Sequence[Point]) -> Area:
