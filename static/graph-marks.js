@@ -5,9 +5,13 @@
 
   var G = (window.viewerGraph = window.viewerGraph || {});
   var NS = 'http://www.w3.org/2000/svg';
-  // Find's rings are drawn in one path per square area of the diagram this wide: the browser
-  // draws a screen tile with only the paths that reach into it, not every match's ring.
+  // Find's rings are drawn in one path per square area of the diagram this wide, and only in
+  // the areas the view meets or nearly meets (NEAR_PX round it): a keystroke draws what can be
+  // seen, however many steps match, and the browser draws a screen tile with only the paths
+  // that reach into it. When the view moves on, the areas it comes to are ringed before the
+  // frame that shows them (graph.js calls ringNear whenever the view is set).
   var AREA = 512;
+  var NEAR_PX = 400;
   var RING_OUT = 5.5; // a match's ring: the band from 2.5 to 5.5 px outside its box
   var RING_IN = 2.5;
   var FILTERS = {
@@ -29,9 +33,10 @@
   // ---- find and show: a few paths over the diagram, whatever the number of steps --------------
 
   // What Find and Show leave out is dimmed by one veil with a hole over each step they keep, and
-  // the matches of Find are ringed by one path per area of the diagram: a keystroke rewrites a
-  // few attributes and restyles no step, so the browser's style and layout work does not grow
-  // with the diagram's size, and drawing a tile of the screen draws only the rings near it.
+  // the matches of Find near the view are ringed by one path per area of the diagram: a
+  // keystroke rewrites a few attributes and restyles no step, so the browser's style and layout
+  // work does not grow with the diagram's size, and drawing a tile of the screen draws only the
+  // rings near it.
   function search(s, text) {
     var query = text.trim().toLowerCase();
     if (query === s.query) return;
@@ -54,50 +59,122 @@
   function mark(s) {
     var wanted = FILTERS[s.filter];
     var holes = [];
-    var rings = {}; // by area: see ringsIn
     if (s.query !== '' || wanted) {
       holes.push('M-50 -50H' + (s.width + 50) + 'V' + (s.height + 50) + 'H-50Z');
       G.steps(s).forEach(function (step) {
-        if (wanted && wanted.indexOf(step.status) < 0) return;
-        if (s.query !== '' && !step.hit) return;
-        var drawn = shapes(s, step);
-        holes.push(drawn.hole);
-        if (s.query !== '') (rings[drawn.area] || (rings[drawn.area] = [])).push(drawn.ring);
+        if (kept(s, step, wanted)) holes.push(hole(s, step));
       });
     }
     s.marks.veil.setAttribute('d', holes.join(''));
-    s.marks.areas.forEach(function (path, area) {
-      var d = rings[area] ? rings[area].join('') : '';
-      if (path.getAttribute('d') !== d) path.setAttribute('d', d);
-      delete rings[area];
+    s.marks.near = null;
+    ringNear(s);
+  }
+
+  // Whether a step is kept by Find (its query) and Show (the `wanted` statuses).
+  function kept(s, step, wanted) {
+    return (!wanted || wanted.indexOf(step.status) >= 0) && (s.query === '' || step.hit);
+  }
+
+  // Ring the matches of Find in the areas the view meets or nearly meets, unless they are
+  // ringed already; the areas farther away lose their rings.
+  function ringNear(s) {
+    var m = s.marks;
+    if (s.query === '') {
+      if (m.areas.size) m.rings.replaceChildren();
+      m.areas.clear();
+      m.near = null;
+      return;
+    }
+    var seen = areasNear(s, 0);
+    if (!seen || (m.near && covers(m.near, seen))) return;
+    var near = (m.near = areasNear(s, NEAR_PX));
+    var wanted = FILTERS[s.filter];
+    var rings = new Map(); // area -> its matches' rings
+    var all = inAreas(s);
+    for (var ax = near.x0; ax <= near.x1; ax++) {
+      for (var ay = near.y0; ay <= near.y1; ay++) {
+        var area = ax + ' ' + ay;
+        var found = [];
+        (all.get(area) || []).forEach(function (step) {
+          if (step.hit && kept(s, step, wanted)) found.push(ring(s, step));
+        });
+        if (found.length) rings.set(area, found);
+      }
+    }
+    m.areas.forEach(function (path, area) {
+      var d = (rings.get(area) || []).join('');
+      rings.delete(area);
+      if (d === '') {
+        path.remove();
+        m.areas.delete(area);
+      } else if (path.getAttribute('d') !== d) {
+        path.setAttribute('d', d);
+      }
     });
-    Object.keys(rings).forEach(function (area) {
+    rings.forEach(function (found, area) {
       var path = document.createElementNS(NS, 'path');
-      path.setAttribute('d', rings[area].join(''));
-      s.marks.rings.appendChild(path);
-      s.marks.areas.set(area, path);
+      path.setAttribute('d', found.join(''));
+      m.rings.appendChild(path);
+      m.areas.set(area, path);
     });
   }
 
-  // A step's hole in the veil and its ring, made once: a keystroke then joins strings it
-  // already has (no garbage to collect for each step). Square corners: thousands of arcs
-  // would cost more than the rest of a keystroke. The ring is filled, the band between two
-  // squares, not stroked: the browser draws a stroke of thousands of squares again for each
-  // tile of the screen, far slower than a fill.
-  function shapes(s, step) {
-    if (step.drawn) return step.drawn;
-    var x = step.x;
-    var y = step.y;
+  // The areas (their first and last columns and rows) whose steps may show in the view, or
+  // within `pad` screen px of it; null while the canvas is hidden.
+  function areasNear(s, pad) {
+    if (!s.cw) return null;
+    var p = pad / s.k + RING_OUT;
+    return {
+      x0: areaAt(-s.x / s.k - p - s.boxW, s.width),
+      y0: areaAt(-s.y / s.k - p - s.boxH, s.height),
+      x1: areaAt((s.cw - s.x) / s.k + p, s.width),
+      y1: areaAt((s.ch - s.y) / s.k + p, s.height)
+    };
+  }
+
+  // The column (or row) of areas at `x` px, within a diagram `size` px wide (or high).
+  function areaAt(x, size) {
+    return Math.min(Math.floor(size / AREA), Math.max(0, Math.floor(x / AREA)));
+  }
+
+  // Whether the areas `outer` hold all the areas `inner`.
+  function covers(outer, inner) {
+    return inner.x0 >= outer.x0 && inner.x1 <= outer.x1 && inner.y0 >= outer.y0 && inner.y1 <= outer.y1;
+  }
+
+  // The steps by the area their box starts in (made once).
+  function inAreas(s) {
+    var m = s.marks;
+    if (!m.inAreas) {
+      m.inAreas = new Map();
+      G.steps(s).forEach(function (step) {
+        var area = Math.floor(step.x / AREA) + ' ' + Math.floor(step.y / AREA);
+        (m.inAreas.get(area) || m.inAreas.set(area, []).get(area)).push(step);
+      });
+    }
+    return m.inAreas;
+  }
+
+  // A step's hole in the veil and its ring, each made the first time it is drawn: a keystroke
+  // then joins strings it already has (no garbage to collect for each step). Square corners:
+  // thousands of arcs would cost more than the rest of a keystroke. The ring is filled, the
+  // band between two squares, not stroked: the browser draws a stroke of thousands of squares
+  // again for each tile of the screen, far slower than a fill.
+  function hole(s, step) {
+    if (!step.hole) step.hole = 'M' + step.x + ' ' + step.y + 'h' + s.boxW + 'v' + s.boxH + 'h' + -s.boxW + 'Z';
+    return step.hole;
+  }
+
+  function ring(s, step) {
+    if (step.ring) return step.ring;
     var w = s.boxW;
     var h = s.boxH;
-    step.drawn = {
-      area: Math.floor(x / AREA) + ' ' + Math.floor(y / AREA),
-      hole: 'M' + x + ' ' + y + 'h' + w + 'v' + h + 'h' + -w + 'Z',
-      ring: 'M' + (x - RING_OUT) + ' ' + (y - RING_OUT) + 'h' + (w + 2 * RING_OUT) + 'v' + (h + 2 * RING_OUT) +
-        'h' + -(w + 2 * RING_OUT) + 'Z' + 'M' + (x - RING_IN) + ' ' + (y - RING_IN) + 'v' + (h + 2 * RING_IN) +
-        'h' + (w + 2 * RING_IN) + 'v' + -(h + 2 * RING_IN) + 'Z'
-    };
-    return step.drawn;
+    var out = 'M' + (step.x - RING_OUT) + ' ' + (step.y - RING_OUT) + 'h' + (w + 2 * RING_OUT) +
+      'v' + (h + 2 * RING_OUT) + 'h' + -(w + 2 * RING_OUT) + 'Z';
+    var inside = 'M' + (step.x - RING_IN) + ' ' + (step.y - RING_IN) + 'v' + (h + 2 * RING_IN) +
+      'h' + (w + 2 * RING_IN) + 'v' + -(h + 2 * RING_IN) + 'Z';
+    step.ring = out + inside;
+    return step.ring;
   }
 
   // ---- marks: what changes on the diagram is drawn over it ------------------------------------
@@ -112,7 +189,7 @@
     svg.setAttribute('aria-hidden', 'true');
     svg.setAttribute('width', String(s.width));
     svg.setAttribute('height', String(s.height));
-    s.marks = { svg: svg, areas: new Map() };
+    s.marks = { svg: svg, areas: new Map(), near: null, inAreas: null };
     ['veil', 'selected', 'rings', 'hover'].forEach(function (name) {
       var el = document.createElementNS(NS, name === 'rings' ? 'g' : 'path');
       el.setAttribute('class', 'graph-' + name);
@@ -162,6 +239,7 @@
   G.filter = filter;
   G.search = search;
   G.mark = mark;
+  G.ringNear = ringNear;
   G.overlay = overlay;
   G.select = select;
   G.hover = hover;

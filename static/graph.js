@@ -158,7 +158,9 @@
       y: box ? Number(box.getAttribute('y')) : 0,
       status: el.getAttribute('data-status') || s.defaultStatus,
       key: searchKey(el, id),
-      hit: false
+      hit: false,
+      hole: '', // its hole in Find's and Show's veil, and its ring: made when first drawn (graph-marks.js)
+      ring: ''
     };
   }
 
@@ -266,6 +268,7 @@
     view.y = s.y;
     if (!s.frame) s.frame = window.requestAnimationFrame(function () { draw(s); });
     G.showNear(s); // the parts of the diagram drawn later that the view meets (graph-later.js)
+    G.ringNear(s); // the rings of Find's matches the view meets (graph-marks.js)
     settleLater(s);
   }
 
