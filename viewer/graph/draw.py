@@ -70,13 +70,24 @@ def unshared_starts(lines: Sequence[Sequence[Point]], back: Sequence[bool]) -> l
     the arrowhead, always stays. A dashed arrow is drawn whole (its dashes would restart).
     The arrows reaching lowest go first: one that leaves a trunk higher up then leaves it
     from a point of theirs."""
-    ports = _Hop()
     out = [0] * len(lines)
-    for a in sorted(range(len(lines)), key=lambda a: -lines[a][-1][1] if lines[a] else 0):
+    ports: dict[Point, list[int]] = {}
+    for a, line in enumerate(lines):
+        if not back[a] and len(line) > 2:
+            ports.setdefault(line[0], []).append(a)
+    for arrows in ports.values():
+        if len(arrows) > 1:
+            arrows.sort(key=lambda a: -lines[a][-1][1])
+            _leave_shared(lines, arrows, out)
+    return out
+
+
+def _leave_shared(lines: Sequence[Sequence[Point]], arrows: list[int], out: list[int]) -> None:
+    """unshared_starts for the `arrows` of one port, in the order given."""
+    port = _Hop()
+    for a in arrows:
         line = lines[a]
-        if back[a] or len(line) < 2:
-            continue
-        hop, k = ports, 0
+        hop, k = port, 0
         while k < len(line) and line[k] in hop.next:
             hop = hop.next[line[k]]
             k += 1
@@ -86,12 +97,11 @@ def unshared_starts(lines: Sequence[Sequence[Point]], back: Sequence[bool]) -> l
             if x == px and hop.below is not None and py <= y <= hop.below:
                 start = k
         out[a] = min(start, len(line) - 2)
-        hop = ports
+        hop = port
         for i, point in enumerate(line):
             if i and point[0] == line[i - 1][0] and (hop.below is None or point[1] > hop.below):
                 hop.below = point[1]
             hop = hop.next.setdefault(point, _Hop())
-    return out
 
 
 def _area(points: Sequence[Point]) -> Area:
