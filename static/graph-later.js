@@ -1,6 +1,7 @@
 // The rest of a big diagram, drawn after its first view. The server sends first what that view
 // shows, then the rest in chunks, <g class="later" data-area="x0 y0 x1 y1"> (viewer/graph/
-// chunks.py), which graph.css does not render until they are shown here: at once those the
+// chunks.py); the run page sends the first part only, and the chunks are fetched here from its
+// .viewport's data-rest. graph.css does not render them until they are shown here: at once those the
 // view comes near, before the frame that draws it (graph.js calls showNear whenever the view
 // is set), and the others a few at a time in idle callbacks, nearest to the view first, so
 // that no task is long and the page answers while they are drawn. Only attributes are read:
@@ -15,17 +16,59 @@
   var WAIT_MS = 250; // nor later than this after the last ones, idle or not
 
   // The chunks not shown yet, with their areas (read once; from then on they are shown here,
-  // not by graph.css's fallback).
+  // not by graph.css's fallback). The first time, the chunks the page left out are fetched.
   function hidden(s) {
     if (!s.later) {
       var viewport = s.svg.querySelector('.viewport');
       if (viewport) viewport.classList.add('is-later');
-      s.later = Array.prototype.map.call(s.svg.querySelectorAll('.later'), function (el) {
-        var a = (el.getAttribute('data-area') || '').split(' ').map(Number);
-        return { el: el, x0: a[0], y0: a[1], x1: a[2], y1: a[3] };
-      });
+      if (viewport && viewport.hasAttribute('data-rest')) fetchRest(s, viewport);
+      s.later = areas(s.svg.querySelectorAll('.later'));
     }
     return s.later;
+  }
+
+  function areas(els) {
+    return Array.prototype.map.call(els, function (el) {
+      var a = (el.getAttribute('data-area') || '').split(' ').map(Number);
+      return { el: el, x0: a[0], y0: a[1], x1: a[2], y1: a[3] };
+    });
+  }
+
+  // Fetch the chunks the page left out (/_fragments/runs/<id>/graph/rest), put them after the
+  // first part, hidden, and show those near the view; their steps join the index. Should the
+  // fetch fail, a note says so (the first part stays usable).
+  function fetchRest(s, viewport) {
+    var url = viewport.getAttribute('data-rest');
+    var note = s.root.querySelector('[data-role="rest"]');
+    if (note) note.hidden = true;
+    window.fetch(url, { credentials: 'same-origin', headers: { Accept: 'text/html' } })
+      .then(function (response) {
+        if (!response.ok) throw new Error('HTTP ' + response.status);
+        return response.text();
+      })
+      .then(function (text) {
+        if (!viewport.isConnected) return;
+        var range = document.createRange();
+        range.selectNodeContents(viewport); // parsed as SVG, in the viewport's place
+        var rest = range.createContextualFragment(text);
+        var added = areas(rest.querySelectorAll('.later'));
+        var steps = rest.querySelectorAll(G.STEPS);
+        viewport.appendChild(rest);
+        viewport.removeAttribute('data-rest');
+        s.later = hidden(s).concat(added);
+        G.addSteps(s, steps);
+        showNear(s);
+      })
+      .then(function () {
+        if (note) note.remove();
+      }, function (error) {
+        if (!note || !viewport.isConnected) return;
+        note.firstElementChild.textContent = 'The rest of this diagram could not be loaded (' + error.message + '): reload the page to try again, or';
+        note.querySelector('a').textContent = 'open it whole';
+        note.lastChild.textContent = ', with every step as a table.';
+        note.classList.add('is-failed');
+        note.hidden = false;
+      });
   }
 
   function show(chunk) {

@@ -195,6 +195,25 @@
     return Boolean(s.index && !s.index.todo);
   }
 
+  // Steps that came after the first part (the rest of a big diagram, graph-later.js): indexed
+  // too, then Find, Show and the off-screen note look again, over every step.
+  function addSteps(s, els) {
+    var ix = s.index;
+    if (ix) {
+      var left = ix.todo ? Array.prototype.slice.call(ix.todo, ix.at) : [];
+      ix.todo = left.concat(Array.prototype.slice.call(els));
+      ix.at = 0;
+    }
+    indexLater(s, function () {
+      s.marks.inAreas = null;
+      var query = s.query;
+      s.query = '';
+      if (query) G.search(s, query); // looks at every step again, and marks
+      else G.mark(s);
+      offscreen(s);
+    });
+  }
+
   // Index the steps in idle time, then do `then` (the latest asked for).
   function indexLater(s, then) {
     if (then) s.afterIndex = then;
@@ -576,6 +595,7 @@
   // What the other parts (graph-canvas.js, graph-marks.js, graph-list.js, graph-live.js) use.
   G.states = states;
   G.steps = steps;
+  G.addSteps = addSteps;
   G.find = find;
   G.link = link;
   G.stepId = stepId;

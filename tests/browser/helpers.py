@@ -255,10 +255,12 @@ def open_run(page: Page, base_url: str, run_id: str, query: str = "") -> None:
 
 
 def wait_for_graph(page: Page) -> None:
-    """Wait for the diagram and its steps inside #graph, and for the page to be loaded."""
+    """Wait for the diagram and its steps inside #graph, for the page to be loaded, and for
+    the rest of a big diagram (fetched by graph-later.js after the first part) to be in."""
     expect(page.locator("#graph svg.graph-svg")).to_be_visible(timeout=20_000)
     expect(page.locator(STEPS).first).to_be_attached()
     page.wait_for_load_state("load", timeout=20_000)
+    expect(page.locator("#graph .viewport[data-rest]")).to_have_count(0, timeout=20_000)
 
 
 # The diagram's steps: links whose `node` parameter is their step's id (viewer/graph/svg.py).

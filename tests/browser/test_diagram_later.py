@@ -1,15 +1,17 @@
 """A big diagram is drawn first where it opens, the rest after (viewer/graph/chunks.py,
-static/graph-later.js): its chunks are not rendered at first, all are shortly after without any
-action, and whatever moves the view shows the chunks it comes to. Without JavaScript all shows.
+static/graph-later.js): the page carries its first part only, graph-later.js fetches the chunks
+and shows them, all shortly after without any action, and whatever moves the view shows the
+chunks it comes to. Without JavaScript the page says so and links to the whole diagram.
 
 On the generated 520-step run, which does not fit on screen."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, Route, expect
 
 from tests.browser.helpers import (
     STEPS,
@@ -24,15 +26,27 @@ from viewer.demo.api import GENERATED_RUN_ID
 pytestmark = pytest.mark.browser
 
 FAR_FAILURE = "uniswap_swap_0254"  # the first failure, far below the trigger
-# Before any script: how the chunks stood when the page was parsed (graph.js set up, no frame yet).
+# Before any script: what the page carried when it was parsed.
 AT_PARSE = """
 document.addEventListener('DOMContentLoaded', () => {
-  const chunks = Array.from(document.querySelectorAll('#graph .later'));
   window.__atParse = {
+    chunks: document.querySelectorAll('#graph .later').length,
+    steps: document.querySelectorAll('#graph .steps > a').length,
+    rest: document.querySelector('#graph .viewport').getAttribute('data-rest'),
+  };
+});
+"""
+# When the fetched chunks came in: how many, and how many graph.css renders.
+ON_ARRIVAL = """
+new MutationObserver((changes, observer) => {
+  const chunks = Array.from(document.querySelectorAll('#graph .later'));
+  if (!chunks.length) return;
+  observer.disconnect();
+  window.__onArrival = {
     chunks: chunks.length,
     hidden: chunks.filter(c => getComputedStyle(c).display === 'none').length,
   };
-});
+}).observe(document, { childList: true, subtree: true });
 """
 # A page that is never idle: only the view's moves may show chunks.
 NEVER_IDLE = "window.requestIdleCallback = function () { return 0; };"
@@ -72,10 +86,15 @@ def test_the_rest_is_drawn_after_the_first_view_without_any_action(
     watch: Watch, page: Page
 ) -> None:
     page.add_init_script(AT_PARSE)
+    page.add_init_script(ON_ARRIVAL)
     open_big(page)
     parsed = page.evaluate("window.__atParse")
-    assert parsed["chunks"] > 3
-    assert parsed["hidden"] == parsed["chunks"], "no chunk is drawn with the first view"
+    assert parsed["chunks"] == 0 and 0 < parsed["steps"] < 200, "the page has the first part"
+    assert parsed["rest"].startswith(f"/_fragments/runs/{GENERATED_RUN_ID}/graph/rest")
+    arrived = page.evaluate("window.__onArrival")
+    assert arrived["chunks"] > 3
+    assert arrived["hidden"] == arrived["chunks"], "the chunks come in hidden"
+    expect(page.locator("#graph [data-role=rest]")).to_have_count(0)
     page.wait_for_function(
         "() => Array.from(document.querySelectorAll('#graph .later'))"
         ".every(c => getComputedStyle(c).display !== 'none')",
@@ -156,25 +175,53 @@ def test_jump_to_failure_and_find_reach_a_step_not_drawn_yet(watch: Watch, page:
     assert page.evaluate(CHUNKS)["missing"] == 0
 
 
-def test_should_the_scripts_never_run_every_step_shows_after_a_while(
+def test_should_the_scripts_never_run_a_note_links_to_the_whole_diagram(
     browser: Browser, viewer_server: ServerProcess
 ) -> None:
-    """Scripting is on but the script never arrives: graph.css shows the chunks by itself."""
+    """Scripting is on but the script never arrives: graph.css shows, after a while, the note
+    that only the first part is here, with a link to the whole diagram."""
     context = browser.new_context(base_url=viewer_server.url)
     try:
         page = context.new_page()
         page.route("**/static/bundle.*.js", lambda route: route.abort())
         page.goto(f"/runs/{GENERATED_RUN_ID}")
-        assert page.locator("#graph .later").count() > 3
-        assert page.evaluate(UNDRAWN) > 0
-        page.wait_for_function(f"() => ({UNDRAWN})() === 0", timeout=20_000)
+        note = page.locator("#graph [data-role=rest]")
+        expect(note).to_be_hidden()
+        expect(note).to_be_visible(timeout=20_000)  # graph.css: 10 s after the page opens
+        expect(note).to_contain_text("Only the first part of this diagram is here.")
     finally:
         context.close()
 
 
-def test_without_javascript_every_step_shows(page_without_javascript: Page) -> None:
+def test_should_the_rest_not_come_the_note_says_so(watch: Watch, page: Page) -> None:
+    def refuse(route: Route) -> None:
+        route.fulfill(status=503, content_type="text/html", body="<p>Unavailable</p>")
+
+    watch.expect_http_error(f"/_fragments/runs/{GENERATED_RUN_ID}/graph/rest", 503)
+    page.route("**/_fragments/runs/*/graph/rest*", refuse)
+    page.goto(f"/runs/{GENERATED_RUN_ID}")
+    note = page.locator("#graph [data-role=rest]")
+    expect(note).to_contain_text("could not be loaded (HTTP 503)")
+    expect(note).to_be_visible()
+    expect(note.get_by_role("link", name="open it whole")).to_have_attribute(
+        "href", f"/runs/{GENERATED_RUN_ID}?steps=all"
+    )
+    expect(page.get_by_role("button", name="Fit to screen")).to_be_enabled()
+
+
+def test_without_javascript_the_page_links_to_the_whole_diagram(
+    page_without_javascript: Page,
+) -> None:
     page = page_without_javascript
     page.goto(f"/runs/{GENERATED_RUN_ID}")
-    assert page.locator("#graph .later").count() > 3
+    assert page.locator("#graph .later").count() == 0
+    first_part = page.locator(STEPS).count()
+    note = page.locator("#graph [data-role=rest]")
+    expect(note).to_be_visible()
+    note.get_by_role("link", name="Open it whole").click()
+    expect(page).to_have_url(re.compile(r"\?steps=all$"))
+    page.wait_for_load_state("load")
+    expect(page.locator("#graph [data-role=rest]")).to_have_count(0)
+    assert page.locator(STEPS).count() > 2 * first_part
     expect(page.locator(STEPS).last).to_be_visible()
     assert page.evaluate(UNDRAWN) == 0

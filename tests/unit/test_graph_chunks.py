@@ -109,7 +109,7 @@ class Layers(HTMLParser):
         self.chunks: list[dict] = []
         self.steps: list[tuple[str, int | None]] = []  # (step id, chunk index or None)
         self.first_layers: list[str] = []
-        start = html.index('<g class="viewport">')
+        start = html.index('<g class="viewport"')
         self.feed(html[start : html.index("</svg>", start)])
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:

@@ -151,7 +151,7 @@ def test_a_timed_out_step_reads_timed_out_and_counts_as_a_failure() -> None:
     )
     (view,) = [s for s in graph.steps if s.id == "n"]
     assert (view.status, view.status_label) == ("failure", "Timed out")
-    assert 'aria-label="Timed out"' in graph.layers_svg()  # the icon says it, and the name
+    assert 'aria-label="Timed out"' in str(graph.layers_svg())  # the icon says it, and the name
     assert graph.first_failed == "n"
 
 

@@ -6,7 +6,9 @@ layers (block frames, arrows, boxes of several steps, steps, in that order from 
 are sent in parts: first every element that meets the first view's region, then the rest in
 chunks, one per tile of the diagram, each a `<g class="later" data-area="x0 y0 x1 y1">` with
 its own layers. graph.css does not render a chunk until graph-later.js reveals it (at once when
-the view comes near its area, else one by one in idle time); without scripts all shows.
+the view comes near its area, else one by one in idle time); without scripts all shows. The run
+page sends only the first part and graph-later.js fetches the chunks after it (Layers.rest, from
+/_fragments/runs/<id>/graph/rest), so the page's bytes do not grow with the diagram.
 
 Each element goes to the first part when it meets the region, else to the chunk of the tile its
 top-left corner is in; chunks follow each other row by row, so a block's frame (whose corner
@@ -56,6 +58,20 @@ class Part:
             area[2] = x1
         if y1 > area[3]:
             area[3] = y1
+
+
+@dataclass(frozen=True, slots=True)
+class Layers:
+    """A diagram's layers as drawn: the first part, and the chunks drawn later ("" when the
+    diagram is one part); the whole when written into a template."""
+
+    first: Markup
+    rest: Markup
+
+    def __html__(self) -> str:
+        return self.first + self.rest
+
+    __str__ = __html__
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,7 +126,7 @@ def split(
 
 def layers_svg(
     parts: Split, geo: Geometry, warned: Collection[str], keep_steps: bool, warning_icon: str
-) -> Markup:
+) -> Layers:
     """The first part's layers (all four, always), then each chunk with the layers it has."""
 
     def layers(p: Part, every: bool) -> str:
@@ -124,8 +140,9 @@ def layers_svg(
             f'<g class="{name}">{svg()}</g>' for name, items, svg in drawn if every or items
         )
 
-    out = [layers(parts.first, True)]
+    rest = []
     for chunk in parts.chunks:
         area = " ".join(str(n) for n in chunk.area)
-        out.append(f'<g class="later" data-area="{area}">{layers(chunk, False)}</g>')
-    return Markup("".join(out))  # noqa: S704 - parts of svg.py's, escaped there, and numbers
+        rest.append(f'<g class="later" data-area="{area}">{layers(chunk, False)}</g>')
+    # parts of svg.py's, escaped there, and numbers
+    return Layers(Markup(layers(parts.first, True)), Markup("".join(rest)))  # noqa: S704

@@ -7,11 +7,9 @@ from collections import Counter
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
-from markupsafe import Markup
-
 from viewer.graph.build import Graph, Node, build_graph
 from viewer.graph.cache import LayoutCache
-from viewer.graph.chunks import layers_svg, split
+from viewer.graph.chunks import Layers, layers_svg, split
 from viewer.graph.draw import Drawing, EdgeView, draw
 from viewer.graph.firstview import Frame, first_view, frame, region
 from viewer.graph.fitting import fit, width
@@ -126,7 +124,7 @@ class GraphView:
         keep_steps: bool = False,
         warning_icon: str = "",
         node: str | None = None,
-    ) -> Markup:
+    ) -> Layers:
         """The diagram's layers, drawn (graph/svg.py): first what the first view shows (on the
         trigger, or on step `node`), then the rest in chunks drawn later (graph/chunks.py).
         `warned` steps get a mark whose path data is `warning_icon`; `keep_steps` links keep

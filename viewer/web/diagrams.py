@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sys
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import current_app, render_template
@@ -49,19 +50,40 @@ def deflated(text: str) -> bytes:
     return compressor.compress(text.encode()) + compressor.flush(zlib.Z_SYNC_FLUSH)
 
 
-def diagram(read: RunRead, boxes: Boxes, page: RunPage) -> Diagram:
+def diagram(read: RunRead, boxes: Boxes, page: RunPage, rest_url: str | None = None) -> Diagram:
     """The run's diagram with these boxes opened and closed (from a full read), rendered for
-    `page` (its warned steps; links that keep a server-drawn page so; the step it opens on)."""
+    `page` (its warned steps; links that keep a server-drawn page so; the step it opens on).
+    With `rest_url`, a diagram in several parts is sent with its first part only, and
+    graph-later.js fetches the rest from that address (rest_of_diagram)."""
 
     def render() -> Markup:
-        html = render_template("_graph.html", graph=run_graph(read.run, boxes), page=page)
+        graph = run_graph(read.run, boxes)
+        html = render_template("_graph.html", graph=graph, page=page, rest_url=rest_url)
         return Markup(html)  # noqa: S704 - an autoescaped template's output
 
+    # the step the page opens on decides what is sent first (viewer/graph/chunks.py)
+    key = ("diagram", read.run.id, read.digest, boxes, page.server_drawn, page.selected_step)
+    return _kept(read, (*key, rest_url), render)
+
+
+def rest_of_diagram(read: RunRead, boxes: Boxes, page: RunPage) -> Diagram:
+    """The chunks of the diagram that its first view (on `page`'s selected step, or the
+    trigger) does not meet: what a run page sent with its first part only lacks."""
+
+    def render() -> Markup:
+        html = render_template("_graph_rest.html", graph=run_graph(read.run, boxes), page=page)
+        return Markup(html)  # noqa: S704 - an autoescaped template's output
+
+    key = ("diagram rest", read.run.id, read.digest, boxes, page.selected_step)
+    return _kept(read, key, render)
+
+
+def _kept(read: RunRead, key: tuple[object, ...], render: Callable[[], Markup]) -> Diagram:
+    """`render()`, kept in the layout cache under `key` with its deflated form when the run is
+    finished (a moving run's answer, and so its diagram, changes with every read)."""
     app = current_app
     if not (read.digest and read.run.status.final) or app.jinja_env.auto_reload:
         return Diagram(render(), None)
-    # the step the page opens on decides what is sent first (viewer/graph/chunks.py)
-    key = ("diagram", read.run.id, read.digest, boxes, page.server_drawn, page.selected_step)
 
     def kept() -> Diagram:
         html = render()

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, Response, abort, render_template, request
 
 from viewer.runs.ids import check_step_id, check_step_ids
 from viewer.web.audit import not_audited
-from viewer.web.diagrams import diagram
+from viewer.web.diagrams import diagram, rest_of_diagram
 from viewer.web.loading import read_run
 from viewer.web.steplist import step_list
 from viewer.web.steps import box_choices, load_panels, run_page_view
@@ -24,6 +24,19 @@ def graph(run_id: str) -> str:
     return render_template(
         "_graph_fragment.html", diagram=diagram(read, box_choices(request.args), page), page=page
     )
+
+
+@bp.get("/runs/<run_id>/graph/rest")
+@not_audited("loaded by the run page, whose view is audited")
+def graph_rest(run_id: str) -> Response:
+    """The chunks of a big diagram that the run page sent with its first part only (on the
+    step in `node`, or the trigger): graph-later.js puts them after that part."""
+    selected = request.args.get("node") or None
+    if selected is not None:
+        check_step_id(selected)
+    read = read_run(run_id)
+    rest = rest_of_diagram(read, box_choices(request.args), run_page_view(read, selected))
+    return Response(rest.html, mimetype="text/html")
 
 
 @bp.get("/runs/<run_id>/list")

@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-from flask import current_app
+from flask import current_app, url_for
 from werkzeug.datastructures import MultiDict
 
 from viewer.errors import InvalidView
-from viewer.graph.toggles import Boxes, parse_boxes
+from viewer.graph.toggles import Boxes, boxes_token, parse_boxes
 from viewer.runs.service import RunRead, What
 from viewer.web.diagrams import Diagram, diagram
 from viewer.web.loading import read_run
@@ -47,7 +47,17 @@ def full_parts(
     read = read_run(run_id)
     steplist = step_list(read.run, keep_steps_all=True) if with_list else None
     page = run_page_view(read, selected, server_drawn=with_list)
-    return FullParts(page, diagram(read, boxes, page) if drawn else None, steplist)
+    if not drawn:
+        return FullParts(page, None, steplist)
+    # a big diagram's rest is fetched by graph-later.js; drawn on the server, all is sent
+    rest_url = None if with_list else rest_address(run_id, boxes, selected)
+    return FullParts(page, diagram(read, boxes, page, rest_url), steplist)
+
+
+def rest_address(run_id: str, boxes: Boxes, selected: str | None) -> str:
+    """Where graph-later.js fetches the chunks of a diagram sent with its first part only."""
+    token = boxes_token(*boxes) or None
+    return url_for("fragments.graph_rest", run_id=run_id, node=selected, boxes=token)
 
 
 def load_panels(run_id: str, step_ids: list[str], *, server_drawn: bool = False) -> list[StepPanel]:
