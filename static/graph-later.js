@@ -4,15 +4,16 @@
 // .viewport's data-rest. graph.css does not render them until they are shown here: at once those the
 // view comes near, before the frame that draws it (graph.js calls showNear whenever the view
 // is set), and the others a few at a time in idle callbacks, nearest to the view first, so
-// that no task is long and the page answers while they are drawn. Only attributes are read:
-// nothing here reads layout. Part of graph.js.
+// that no task is long and the page answers while they are drawn; none while the person types
+// in "Find a step" (graph.js calls holdLater), so a keystroke's frame draws its matches, not a
+// chunk. Only attributes are read: nothing here reads layout. Part of graph.js.
 (function () {
   'use strict';
 
   var G = (window.viewerGraph = window.viewerGraph || {});
   var NEAR_PX = 160; // screen px round the view: a chunk this close is shown with it
   var BUDGET = 120; // arrows, frames and boxes shown per idle callback: about a frame's drawing
-  var STILL_MS = 300; // none is shown in idle time until the view has rested this long
+  var STILL_MS = 300; // none is shown in idle time until the view (and Find) has rested this long
   var WAIT_MS = 250; // nor later than this after the last ones, idle or not
 
   // The chunks not shown yet, with their areas (read once; from then on they are shown here,
@@ -79,7 +80,7 @@
   // meets; the first time, start showing the others in idle time.
   function showNear(s) {
     var left = hidden(s);
-    s.movedAt = performance.now();
+    holdLater(s);
     if (!left.length || !s.cw) return;
     var pad = NEAR_PX / s.k;
     var x0 = -s.x / s.k - pad;
@@ -94,9 +95,14 @@
     if (!s.showing && s.later.length) showLater(s);
   }
 
+  // None is shown in idle time for STILL_MS from now: the view moves, or the person types.
+  function holdLater(s) {
+    s.activeAt = performance.now();
+  }
+
   // One idle callback after another, each shows the chunks nearest to the view's centre up to
   // BUDGET elements (the frame after it draws them), until all are shown; none while the view
-  // moves (a drag's frames stay short: what it comes to is shown by showNear).
+  // moves (a drag's frames stay short: what it comes to is shown by showNear) or Find is typed in.
   function showLater(s) {
     s.showing = true;
     G.idle(function next() {
@@ -105,7 +111,7 @@
         s.showing = false;
         return;
       }
-      if (s.dragging || performance.now() - s.movedAt < STILL_MS) return G.idle(next, WAIT_MS);
+      if (s.dragging || performance.now() - s.activeAt < STILL_MS) return G.idle(next, WAIT_MS);
       var cx = (s.cw / 2 - s.x) / s.k;
       var cy = (s.ch / 2 - s.y) / s.k;
       left.sort(function (a, b) { return away(a, cx, cy) - away(b, cx, cy); });
@@ -134,4 +140,5 @@
   }
 
   G.showNear = showNear;
+  G.holdLater = holdLater;
 })();

@@ -491,6 +491,7 @@
     if (!event.target.matches('.graph [data-role="find"]')) return;
     var s = stateOf(event.target);
     if (!s) return;
+    G.holdLater(s); // nothing else is drawn while the person types (graph-later.js)
     G.search(s, event.target.value);
   });
 
@@ -527,6 +528,7 @@
 
   document.addEventListener('focusin', function (event) {
     var s = stateOf(event.target);
+    if (s && event.target.matches('[data-role="find"]')) G.holdLater(s); // about to type
     var el = s && s.svg.contains(event.target) && event.target.closest(STEPS);
     var step = el && find(s, stepId(el));
     if (step) reveal(s, step, false);

@@ -50,6 +50,24 @@ new MutationObserver((changes, observer) => {
 """
 # A page that is never idle: only the view's moves may show chunks.
 NEVER_IDLE = "window.requestIdleCallback = function () { return 0; };"
+# A page whose idle time comes when the test says: window.__idleNow() runs the idle callbacks
+# asked for until then, with time to spare.
+IDLE_WHEN_TOLD = """
+window.__idle = [];
+window.requestIdleCallback = function (fn) { window.__idle.push(fn); return window.__idle.length; };
+window.__idleNow = function () {
+  window.__idle.splice(0).forEach(fn => fn({ didTimeout: false, timeRemaining: () => 50 }));
+};
+"""
+SHOWN = "() => document.querySelectorAll('#graph .later.is-shown').length"
+# In one task: a keystroke in "Find a step", then idle time; how many chunks are shown then.
+KEY_THEN_IDLE = """() => {
+  const input = document.querySelector('#graph [data-role="find"]');
+  input.value = 'swap';
+  input.dispatchEvent(new InputEvent('input', {data: 'swap', bubbles: true}));
+  window.__idleNow();
+  return document.querySelectorAll('#graph .later.is-shown').length;
+}"""
 # The chunks: how many, how many are shown, and how many meet the view yet are not rendered.
 CHUNKS = """() => {
   const root = document.querySelector('#graph .graph');
@@ -173,6 +191,21 @@ def test_jump_to_failure_and_find_reach_a_step_not_drawn_yet(watch: Watch, page:
     page.wait_for_timeout(200)
     assert drawn(page, far)
     assert page.evaluate(CHUNKS)["missing"] == 0
+
+
+def test_typing_in_find_holds_the_rest_until_it_stops(watch: Watch, page: Page) -> None:
+    """While the person types in "Find a step", idle time draws no chunk (its style and layout
+    would fall in the keystroke's frame); once the typing has stopped a moment, it goes on."""
+    page.add_init_script(IDLE_WHEN_TOLD)
+    open_big(page)
+    page.wait_for_timeout(500)  # the view has rested: idle time would show chunks now
+    before = page.evaluate(SHOWN)
+    assert before < page.locator("#graph .later").count()
+    assert page.evaluate(KEY_THEN_IDLE) == before, "no chunk is shown right after a keystroke"
+    expect(page.locator('#graph [data-role="matches"]')).to_contain_text("matches")
+    page.wait_for_timeout(500)
+    page.evaluate("window.__idleNow()")
+    assert page.evaluate(SHOWN) > before, "the typing has stopped: the rest is shown again"
 
 
 def test_should_the_scripts_never_run_a_note_links_to_the_whole_diagram(
