@@ -142,12 +142,14 @@
     return inner.x0 >= outer.x0 && inner.x1 <= outer.x1 && inner.y0 >= outer.y0 && inner.y1 <= outer.y1;
   }
 
-  // The steps by the area their box starts in (made once).
+  // The steps by the area their box starts in (made again when steps joined the index).
   function inAreas(s) {
     var m = s.marks;
-    if (!m.inAreas) {
+    var all = G.steps(s);
+    if (!m.inAreas || m.inAreasOf !== all.length) {
       m.inAreas = new Map();
-      G.steps(s).forEach(function (step) {
+      m.inAreasOf = all.length;
+      all.forEach(function (step) {
         var area = Math.floor(step.x / AREA) + ' ' + Math.floor(step.y / AREA);
         (m.inAreas.get(area) || m.inAreas.set(area, []).get(area)).push(step);
       });
@@ -189,7 +191,7 @@
     svg.setAttribute('aria-hidden', 'true');
     svg.setAttribute('width', String(s.width));
     svg.setAttribute('height', String(s.height));
-    s.marks = { svg: svg, areas: new Map(), near: null, inAreas: null };
+    s.marks = { svg: svg, areas: new Map(), near: null, inAreas: null, inAreasOf: 0 };
     ['veil', 'selected', 'rings', 'hover'].forEach(function (name) {
       var el = document.createElementNS(NS, name === 'rings' ? 'g' : 'path');
       el.setAttribute('class', 'graph-' + name);
