@@ -13,7 +13,8 @@ at the next animation frame after the awaited thing is on the page:
   after the last byte: the browser's share, negative when it shows before the page has fully
   arrived);
 - graph ready: the diagram's controls are usable (graph.js has set it up);
-- click → panel: a click on a step until its panel is in the page, split into the panel
+- click → panel (once the page and a big diagram's rest, fetched after it, have loaded):
+  a click on a step until its panel is in the page, split into the panel
   request (server and wire, from Resource Timing) and the rest (the browser's swap and frame);
 - key → matches: one keystroke in "Find a step" until the count of matches is written (with
   the highlight, in the same task) and the next frame;
@@ -280,6 +281,11 @@ def measure_once(browser: Browser, base: str, size: int, samples: Samples) -> No
         samples.add("visible after last byte", marks["visible"] - arrived)
         samples.add("ready after last byte", marks["ready"] - arrived)
         page.wait_for_load_state("load")
+        # a big diagram's rest, fetched after the page (graph-later.js), is in too: the page
+        # has loaded as a whole before clicks and keys are timed
+        page.wait_for_function(
+            "() => !document.querySelector('#graph .viewport[data-rest]')", timeout=60_000
+        )
         page.wait_for_timeout(300)  # late resources counted too
         first = page.evaluate(BYTES)
         samples.add("first visit KB", first["bytes"] / 1024)

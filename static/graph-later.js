@@ -15,6 +15,8 @@
   var BUDGET = 120; // arrows, frames and boxes shown per idle callback: about a frame's drawing
   var STILL_MS = 300; // none is shown in idle time until the view (and Find) has rested this long
   var WAIT_MS = 250; // nor later than this after the last ones, idle or not
+  var CHUNK = '<g class="later"'; // how each chunk starts (viewer/graph/chunks.py)
+  var SLICE_MS = 8; // fetched chunks are put in the page this long at a time
 
   // The chunks not shown yet, with their areas (read once; from then on they are shown here,
   // not by graph.css's fallback). The first time, the chunks the page left out are fetched.
@@ -35,9 +37,11 @@
     });
   }
 
-  // Fetch the chunks the page left out (/_fragments/runs/<id>/graph/rest), put them after the
-  // first part, hidden, and show those near the view; their steps join the index. Should the
-  // fetch fail, a note says so (the first part stays usable).
+  // Fetch the chunks the page left out (/_fragments/runs/<id>/graph/rest) and put them after
+  // the first part, hidden, a few at a time in idle callbacks (5,000 steps' chunks parsed at
+  // once would hold the page for a third of a second), showing those near the view; once all
+  // are in, their steps join the index. Should the fetch fail, a note says so (the first part
+  // stays usable).
   function fetchRest(s, viewport) {
     var url = viewport.getAttribute('data-rest');
     var note = s.root.querySelector('[data-role="rest"]');
@@ -48,17 +52,7 @@
         return response.text();
       })
       .then(function (text) {
-        if (!viewport.isConnected) return;
-        var range = document.createRange();
-        range.selectNodeContents(viewport); // parsed as SVG, in the viewport's place
-        var rest = range.createContextualFragment(text);
-        var added = areas(rest.querySelectorAll('.later'));
-        var steps = rest.querySelectorAll(G.STEPS);
-        viewport.appendChild(rest);
-        viewport.removeAttribute('data-rest');
-        s.later = hidden(s).concat(added);
-        G.addSteps(s, steps);
-        showNear(s);
+        return insert(s, viewport, text.split(CHUNK).slice(1));
       })
       .then(function () {
         if (note) note.remove();
@@ -72,15 +66,50 @@
       });
   }
 
+  // Put the fetched chunks (their markup, each without its CHUNK start) after the first part,
+  // in tasks of about SLICE_MS, the page drawing and answering between them; resolves once all
+  // are in.
+  function insert(s, viewport, pieces) {
+    var range = document.createRange();
+    range.selectNodeContents(viewport); // parsed as SVG, in the viewport's place
+    var steps = [];
+    var at = 0;
+    return new Promise(function (resolve) {
+      window.setTimeout(function next() {
+        if (!viewport.isConnected) return resolve();
+        var end = performance.now() + SLICE_MS;
+        do {
+          var chunk = range.createContextualFragment(CHUNK + pieces[at]);
+          var added = areas(chunk.querySelectorAll('.later'));
+          steps.push.apply(steps, chunk.querySelectorAll(G.STEPS));
+          viewport.appendChild(chunk);
+          s.later = hidden(s).concat(added);
+          at += 1;
+        } while (at < pieces.length && performance.now() < end);
+        nearView(s);
+        if (at < pieces.length) return window.setTimeout(next, 0);
+        viewport.removeAttribute('data-rest');
+        G.addSteps(s, steps);
+        resolve();
+      }, 0);
+    });
+  }
+
   function show(chunk) {
     chunk.el.classList.add('is-shown');
   }
 
+  // The view is set (graph.js calls this each time): hold the idle showing, and show the
+  // chunks near the view at once.
+  function showNear(s) {
+    holdLater(s);
+    nearView(s);
+  }
+
   // Show the chunks the view (s.k, s.x, s.y over a canvas of s.cw x s.ch) meets or nearly
   // meets; the first time, start showing the others in idle time.
-  function showNear(s) {
+  function nearView(s) {
     var left = hidden(s);
-    holdLater(s);
     if (!left.length || !s.cw) return;
     var pad = NEAR_PX / s.k;
     var x0 = -s.x / s.k - pad;

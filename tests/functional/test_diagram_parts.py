@@ -5,6 +5,7 @@ The page drawn on the server (?steps=all, for browsers without JavaScript) sends
 
 from __future__ import annotations
 
+import gzip
 import re
 from html import unescape
 
@@ -90,3 +91,14 @@ def test_the_rest_of_an_unknown_run_or_of_a_bad_step_is_a_readable_fragment(
     assert "<html" not in body.lower() and "run_doesnotexist" in body
     bad = client.get(f"/_fragments/runs/{GENERATED_RUN_ID}/graph/rest?node=%00")
     assert bad.status_code == 400 and "<html" not in bad.get_data(as_text=True).lower()
+
+
+def test_the_rest_is_gzipped_from_its_kept_deflated_form(client: FlaskClient) -> None:
+    url = f"/_fragments/runs/{GENERATED_RUN_ID}/graph/rest"
+    plain = client.get(url, headers={"Accept-Encoding": "identity"})
+    zipped = client.get(url, headers={"Accept-Encoding": "gzip"})
+    assert plain.headers.get("Content-Encoding") is None
+    assert zipped.headers["Content-Encoding"] == "gzip"
+    assert gzip.decompress(zipped.data) == plain.data
+    assert len(zipped.data) < len(plain.data) / 4
+    assert "Accept-Encoding" in zipped.headers["Vary"]

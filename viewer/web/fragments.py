@@ -10,6 +10,7 @@ from viewer.web.diagrams import diagram, rest_of_diagram
 from viewer.web.loading import read_run
 from viewer.web.steplist import step_list
 from viewer.web.steps import box_choices, load_panels, run_page_view
+from viewer.web.streaming import sent_alone
 from viewer.web.timeline import live_href, run_timeline
 
 bp = Blueprint("fragments", __name__, url_prefix="/_fragments")
@@ -36,7 +37,7 @@ def graph_rest(run_id: str) -> Response:
         check_step_id(selected)
     read = read_run(run_id)
     rest = rest_of_diagram(read, box_choices(request.args), run_page_view(read, selected))
-    return Response(rest.html, mimetype="text/html")
+    return sent_alone(rest)
 
 
 @bp.get("/runs/<run_id>/list")

@@ -106,6 +106,19 @@ def stream_page(template_name: str, status: int, **context: Any) -> Response:
     return response
 
 
+def sent_alone(part: Precompressed) -> Response:
+    """A part as a whole answer (a fragment): gzipped from its deflated form when the client
+    takes gzip, so a kept diagram is not compressed again for each request."""
+    if request.accept_encodings["gzip"] <= 0:
+        response = Response(part.html, mimetype="text/html")
+    else:
+        member = GzipMember()
+        response = Response(member.part(part) + member.end(), mimetype="text/html")
+        response.headers["Content-Encoding"] = "gzip"
+    response.vary.add("Accept-Encoding")
+    return response
+
+
 def _take_to_flush(parts: Iterator[str]) -> str:
     """The template's output up to and including the next flush mark (or its end)."""
     pending = []
