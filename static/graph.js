@@ -205,7 +205,6 @@
       ix.at = 0;
     }
     indexLater(s, function () {
-      s.marks.inAreas = null;
       var query = s.query;
       s.query = '';
       if (query) G.search(s, query); // looks at every step again, and marks
