@@ -52,6 +52,11 @@ try:  # older checkouts draw the diagram in viewer/web/steps.py
 except ImportError:
     diagrams_module = None
 
+try:  # older checkouts draw the diagram in one part
+    import viewer.graph.chunks as chunks_module
+except ImportError:
+    chunks_module = None
+
 try:  # older checkouts have no collector tuning
     from viewer.collector import tune_collector
 except ImportError:
@@ -79,7 +84,8 @@ def timed(owner: Any, name: str, label: str) -> None:
             PARTS[label] = PARTS.get(label, 0.0) + (time.process_time() - start) * 1000
 
     setattr(owner, name, wrapper)
-    LABELS.append(label)
+    if label not in LABELS:
+        LABELS.append(label)
 
 
 def collector(phase: str, info: dict[str, int]) -> None:
@@ -106,6 +112,8 @@ def instrument() -> None:
         timed(diagrams_module, "graph_view", "  diagram model")
     timed(graph_view_module, "build_graph", "    graph from the definition")
     timed(graph_view_module, "draw", "    layout (cold)")
+    for drawing in ("groups_svg", "edges_svg", "clusters_svg", "steps_svg"):
+        timed(chunks_module, drawing, "diagram markup (svg.py)")  # the page's part(s) only
     gc.callbacks.append(collector)
     LABELS.extend(f"  garbage collector (gen {n})" for n in range(3))
 

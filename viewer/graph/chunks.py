@@ -18,7 +18,7 @@ area is the union of what its elements cover, however far past their tile that r
 from __future__ import annotations
 
 import math
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -60,13 +60,33 @@ class Part:
             area[3] = y1
 
 
-@dataclass(frozen=True, slots=True)
 class Layers:
     """A diagram's layers as drawn: the first part, and the chunks drawn later ("" when the
-    diagram is one part); the whole when written into a template."""
+    diagram is one part, `later` being their number); the whole when written into a template.
+    Each is drawn when first asked for: the run page, which sends the first part only, never
+    draws the chunks, and the route that sends them never draws the first part."""
 
-    first: Markup
-    rest: Markup
+    __slots__ = ("_draw", "_drawn", "later")
+
+    def __init__(self, first: Callable[[], str], rest: Callable[[], str], later: int) -> None:
+        self._draw = (first, rest)
+        self._drawn: list[Markup | None] = [None, None]
+        self.later = later
+
+    def _part(self, index: int) -> Markup:
+        drawn = self._drawn[index]
+        if drawn is None:
+            # parts of svg.py's, escaped there, and numbers
+            drawn = self._drawn[index] = Markup(self._draw[index]())  # noqa: S704
+        return drawn
+
+    @property
+    def first(self) -> Markup:
+        return self._part(0)
+
+    @property
+    def rest(self) -> Markup:
+        return self._part(1)
 
     def __html__(self) -> str:
         return self.first + self.rest
@@ -127,7 +147,8 @@ def split(
 def layers_svg(
     parts: Split, geo: Geometry, warned: Collection[str], keep_steps: bool, warning_icon: str
 ) -> Layers:
-    """The first part's layers (all four, always), then each chunk with the layers it has."""
+    """The first part's layers (all four, always), then each chunk with the layers it has;
+    each part drawn when first asked for."""
 
     def layers(p: Part, every: bool) -> str:
         drawn = (
@@ -140,9 +161,11 @@ def layers_svg(
             f'<g class="{name}">{svg()}</g>' for name, items, svg in drawn if every or items
         )
 
-    rest = []
-    for chunk in parts.chunks:
-        area = " ".join(str(n) for n in chunk.area)
-        rest.append(f'<g class="later" data-area="{area}">{layers(chunk, False)}</g>')
-    # parts of svg.py's, escaped there, and numbers
-    return Layers(Markup(layers(parts.first, True)), Markup("".join(rest)))  # noqa: S704
+    def rest() -> str:
+        drawn = []
+        for chunk in parts.chunks:
+            area = " ".join(str(n) for n in chunk.area)
+            drawn.append(f'<g class="later" data-area="{area}">{layers(chunk, False)}</g>')
+        return "".join(drawn)
+
+    return Layers(lambda: layers(parts.first, True), rest, len(parts.chunks))
