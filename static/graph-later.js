@@ -17,6 +17,8 @@
   var WAIT_MS = 250; // nor later than this after the last ones, idle or not
   var CHUNK = '<g class="later"'; // how each chunk starts (viewer/graph/chunks.py)
   var SLICE_MS = 8; // fetched chunks are put in the page this long at a time
+  // a 409: the run (or the viewer) changed after the page was sent (viewer/web/later.py)
+  var CHANGED = 'This diagram changed after the page was loaded: reload the page to see it whole, or';
 
   // The chunks not shown yet, with their areas (read once; from then on they are shown here,
   // not by graph.css's fallback). The first time, the chunks the page left out are fetched.
@@ -37,17 +39,22 @@
     });
   }
 
-  // Fetch the chunks the page left out (/_fragments/runs/<id>/graph/rest) and put them after
+  // Fetch the chunks the page left out (/_fragments/runs/<id>/graph/rest; a finished run's
+  // are kept by the browser, so a second visit reads them from its cache) and put them after
   // the first part, hidden, a few at a time in idle callbacks (5,000 steps' chunks parsed at
   // once would hold the page for a third of a second), showing those near the view; once all
   // are in, their steps join the index. Should the fetch fail, a note says so (the first part
-  // stays usable).
+  // stays usable); an ended sign-in goes to the sign-in page, and back here after it.
   function fetchRest(s, viewport) {
     var url = viewport.getAttribute('data-rest');
     var note = s.root.querySelector('[data-role="rest"]');
     if (note) note.hidden = true;
-    window.fetch(url, { credentials: 'same-origin', headers: { Accept: 'text/html' } })
+    var headers = { Accept: 'text/html', 'HX-Current-URL': window.location.href };
+    window.fetch(url, { credentials: 'same-origin', headers: headers })
       .then(function (response) {
+        var signIn = response.headers.get('HX-Redirect') || '';
+        if (response.status === 401 && /^\/(?!\/)/.test(signIn)) window.location.assign(signIn);
+        if (response.status === 409) throw { sentence: CHANGED };
         if (!response.ok) throw new Error('HTTP ' + response.status);
         return response.text();
       })
@@ -58,7 +65,7 @@
         if (note) note.remove();
       }, function (error) {
         if (!note || !viewport.isConnected) return;
-        note.firstElementChild.textContent = 'The rest of this diagram could not be loaded (' + error.message + '): reload the page to try again, or';
+        note.firstElementChild.textContent = error.sentence || 'The rest of this diagram could not be loaded (' + error.message + '): reload the page to try again, or';
         note.querySelector('a').textContent = 'open it whole';
         note.lastChild.textContent = ', with every step as a table.';
         note.classList.add('is-failed');

@@ -106,3 +106,11 @@ class InvalidView(ViewerError):
 
     status_code = 400
     title = "That link's diagram settings cannot be used"
+
+
+class DiagramChanged(ViewerError):
+    """A big diagram's rest asked for under a version (`v`) that is not the one drawn now: the
+    run or the viewer changed after the page was sent (viewer/web/later.py)."""
+
+    status_code = 409
+    title = "This diagram has changed"

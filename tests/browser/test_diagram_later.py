@@ -14,11 +14,13 @@ import pytest
 from playwright.sync_api import Browser, Page, Route, expect
 
 from tests.browser.helpers import (
+    STEP_ID,
     STEPS,
     ServerProcess,
     Watch,
     open_run,
     panel_for,
+    path_of,
     step,
 )
 from viewer.demo.api import GENERATED_RUN_ID
@@ -208,6 +210,39 @@ def test_typing_in_find_holds_the_rest_until_it_stops(watch: Watch, page: Page) 
     assert page.evaluate(SHOWN) > before, "the typing has stopped: the rest is shown again"
 
 
+STEP_IDS = f"els => els.map({STEP_ID})"
+# The rest's entry in Resource Timing: bytes that crossed the wire (0 when the browser's cache
+# answered) and bytes of the answer.
+REST_TIMING = """() => performance.getEntriesByType('resource')
+  .filter(e => e.name.includes('/graph/rest'))
+  .map(e => ({ wire: e.transferSize, body: e.decodedBodySize }))"""
+
+
+def test_a_second_visit_to_a_finished_run_takes_the_rest_from_the_browsers_cache(
+    watch: Watch, page: Page, viewer_server: ServerProcess
+) -> None:
+    log_start = viewer_server.stderr_size()
+    open_run(page, "", GENERATED_RUN_ID)
+    first = page.evaluate(REST_TIMING)
+    assert len(first) == 1 and first[0]["wire"] > 0, "the first visit fetches the rest"
+    again = watch.context.new_page()
+    open_run(again, "", GENERATED_RUN_ID)
+    second = again.evaluate(REST_TIMING)
+    assert len(second) == 1 and second[0]["wire"] == 0 and second[0]["body"] > 0, second
+    whole = watch.context.new_page()
+    open_run(whole, "", GENERATED_RUN_ID, "?steps=all")
+    every_step = sorted(whole.locator(STEPS).evaluate_all(STEP_IDS))
+    assert len(every_step) > 400
+    assert sorted(again.locator(STEPS).evaluate_all(STEP_IDS)) == every_step, "all of it"
+    page.wait_for_timeout(200)  # the access log line follows the answer
+    asked = [
+        line
+        for line in viewer_server.stderr_since(log_start).splitlines()
+        if "viewer.access" in line and f"/_fragments/runs/{GENERATED_RUN_ID}/graph/rest" in line
+    ]
+    assert len(asked) == 1, "the server was asked for the rest once:\n" + "\n".join(asked)
+
+
 def test_should_the_scripts_never_run_a_note_links_to_the_whole_diagram(
     browser: Browser, viewer_server: ServerProcess
 ) -> None:
@@ -228,9 +263,9 @@ def test_should_the_scripts_never_run_a_note_links_to_the_whole_diagram(
 
 def test_should_the_rest_not_come_the_note_says_so(watch: Watch, page: Page) -> None:
     def refuse(route: Route) -> None:
+        watch.expect_http_error(path_of(route.request.url), 503)
         route.fulfill(status=503, content_type="text/html", body="<p>Unavailable</p>")
 
-    watch.expect_http_error(f"/_fragments/runs/{GENERATED_RUN_ID}/graph/rest", 503)
     page.route("**/_fragments/runs/*/graph/rest*", refuse)
     page.goto(f"/runs/{GENERATED_RUN_ID}")
     note = page.locator("#graph [data-role=rest]")
@@ -239,6 +274,25 @@ def test_should_the_rest_not_come_the_note_says_so(watch: Watch, page: Page) -> 
     expect(note.get_by_role("link", name="open it whole")).to_have_attribute(
         "href", f"/runs/{GENERATED_RUN_ID}?steps=all"
     )
+    expect(page.get_by_role("button", name="Fit to screen")).to_be_enabled()
+
+
+def test_should_the_run_have_changed_since_the_page_the_note_says_to_reload(
+    watch: Watch, page: Page
+) -> None:
+    def stale(route: Route) -> None:  # the address of a rest drawn before the change
+        url = re.sub(r"\bv=[0-9a-f]+", "v=" + "0" * 16, route.request.url)
+        assert url != route.request.url, "a finished run's rest is asked for under its version"
+        watch.expect_http_error(path_of(route.request.url), 409)  # as the page asked
+        route.continue_(url=url)
+
+    page.route("**/_fragments/runs/*/graph/rest*", stale)
+    page.goto(f"/runs/{GENERATED_RUN_ID}")
+    note = page.locator("#graph [data-role=rest]")
+    expect(note).to_contain_text(
+        "This diagram changed after the page was loaded: reload the page to see it whole, or"
+    )
+    expect(note).to_be_visible()
     expect(page.get_by_role("button", name="Fit to screen")).to_be_enabled()
 
 

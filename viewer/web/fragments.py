@@ -7,6 +7,7 @@ from flask import Blueprint, Response, abort, render_template, request
 from viewer.runs.ids import check_step_id, check_step_ids
 from viewer.web.audit import not_audited
 from viewer.web.diagrams import diagram, rest_of_diagram
+from viewer.web.later import check_version, kept_by_the_browser, rest_version
 from viewer.web.loading import read_run
 from viewer.web.steplist import step_list
 from viewer.web.steps import box_choices, load_panels, run_page_view
@@ -31,13 +32,17 @@ def graph(run_id: str) -> str:
 @not_audited("loaded by the run page, whose view is audited")
 def graph_rest(run_id: str) -> Response:
     """The chunks of a big diagram that the run page sent with its first part only (on the
-    step in `node`, or the trigger): graph-later.js puts them after that part."""
+    step in `node`, or the trigger): graph-later.js puts them after that part. Under the `v`
+    the page gave a finished run's, the browser keeps them (viewer/web/later.py)."""
     selected = request.args.get("node") or None
     if selected is not None:
         check_step_id(selected)
+    boxes = box_choices(request.args)
     read = read_run(run_id)
-    rest = rest_of_diagram(read, box_choices(request.args), run_page_view(read, selected))
-    return sent_alone(rest)
+    asked = request.args.get("v")
+    check_version(asked, rest_version(read, boxes, selected))
+    rest = sent_alone(rest_of_diagram(read, boxes, run_page_view(read, selected)))
+    return kept_by_the_browser(rest) if asked is not None else rest
 
 
 @bp.get("/runs/<run_id>/list")

@@ -6,13 +6,14 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-from flask import current_app, url_for
+from flask import current_app
 from werkzeug.datastructures import MultiDict
 
 from viewer.errors import InvalidView
-from viewer.graph.toggles import Boxes, boxes_token, parse_boxes
+from viewer.graph.toggles import Boxes, parse_boxes
 from viewer.runs.service import RunRead, What
 from viewer.web.diagrams import Diagram, diagram
+from viewer.web.later import rest_address
 from viewer.web.loading import read_run
 from viewer.web.panel import StepPanel, step_panel
 from viewer.web.steplist import StepList, step_list
@@ -50,14 +51,8 @@ def full_parts(
     if not drawn:
         return FullParts(page, None, steplist)
     # a big diagram's rest is fetched by graph-later.js; drawn on the server, all is sent
-    rest_url = None if with_list else rest_address(run_id, boxes, selected)
+    rest_url = None if with_list else rest_address(read, boxes, selected)
     return FullParts(page, diagram(read, boxes, page, rest_url), steplist)
-
-
-def rest_address(run_id: str, boxes: Boxes, selected: str | None) -> str:
-    """Where graph-later.js fetches the chunks of a diagram sent with its first part only."""
-    token = boxes_token(*boxes) or None
-    return url_for("fragments.graph_rest", run_id=run_id, node=selected, boxes=token)
 
 
 def load_panels(run_id: str, step_ids: list[str], *, server_drawn: bool = False) -> list[StepPanel]:
