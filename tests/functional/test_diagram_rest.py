@@ -19,6 +19,7 @@ from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
 from tests.conftest import RecordingTransport
+from tests.functional.test_auth_proxy import HEADER, PROXY, client_from
 from tests.functional.test_auth_token import expire_sessions, query_of, sign_in
 from tests.functional.test_diagram_parts import REST, as_drawn, first_part
 from tests.unit.test_graph_chunks import Layers
@@ -218,3 +219,15 @@ def test_a_new_release_of_the_viewer_changes_the_version(app: Flask, tmp_path: P
     rest = folder / "_graph_rest.html"
     rest.write_text(rest.read_text() + "\n")
     assert digest((folder,)) != before
+
+
+def test_behind_a_proxy_each_person_has_their_own_rest(make_app: Callable[..., Flask]) -> None:
+    app = make_app(auth_mode="proxy")
+    ada, bob = ({HEADER: f"{name}@example.com"} for name in ("ada", "bob"))
+    client = client_from(app, PROXY)
+    url = rest_url(client.get(f"/runs/{FINISHED}", headers=ada).get_data(as_text=True))
+    kept = client.get(url, headers=ada)
+    assert kept.status_code == 200 and kept.cache_control.private
+    other = client.get(url, headers=bob)
+    assert other.status_code == 409, "never another person's rest"
+    assert_never_kept(other)
