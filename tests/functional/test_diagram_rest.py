@@ -231,3 +231,16 @@ def test_behind_a_proxy_each_person_has_their_own_rest(make_app: Callable[..., F
     other = client.get(url, headers=bob)
     assert other.status_code == 409, "never another person's rest"
     assert_never_kept(other)
+
+
+def test_after_a_sign_out_the_kept_rest_is_never_named_again(token_app: Flask) -> None:
+    person = token_app.test_client()
+    sign_in(person)
+    page = person.get(f"/runs/{FINISHED}").get_data(as_text=True)
+    before = rest_url(page)
+    csrf = re.search(r'name="csrf_token" value="([0-9a-f]{64})"', page)
+    assert csrf and person.post("/signout", data={"csrf_token": csrf[1]}).status_code == 303
+    sign_in(person)
+    after = page_rest_url(person, f"/runs/{FINISHED}")
+    assert version_of(after) != version_of(before)
+    assert person.get(before).status_code == 409

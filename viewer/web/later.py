@@ -24,7 +24,7 @@ import time
 from collections import OrderedDict
 from pathlib import Path
 
-from flask import Response, current_app, g, url_for
+from flask import Flask, Response, current_app, g, url_for
 
 from viewer.errors import DiagramChanged
 from viewer.graph.toggles import Boxes, boxes_token
@@ -55,9 +55,8 @@ def rest_version(read: RunRead, boxes: Boxes, selected: str | None) -> str | Non
     content = _contents.of(read)
     if content is None:
         return None
-    assert app.template_folder is not None and app.static_folder is not None
     parts = (
-        build_digest((CODE, Path(app.root_path, app.template_folder), Path(app.static_folder))),
+        release_digest(app),
         content,
         boxes_token(*boxes),
         selected or "",
@@ -84,6 +83,12 @@ def kept_by_the_browser(response: Response) -> Response:
         control.max_age = seconds
         control.immutable = True
     return response
+
+
+def release_digest(app: Flask) -> str:
+    """The digest of this viewer's code, templates and static files (build_digest)."""
+    assert app.template_folder is not None and app.static_folder is not None
+    return build_digest((CODE, Path(app.root_path, app.template_folder), Path(app.static_folder)))
 
 
 @functools.cache
