@@ -76,13 +76,14 @@
     return path ? path.getAttribute('d') : 'M0 0';
   }
 
-  // `d` drawn with its first point moved by (dx, dy), its numbers apart by commas as the
-  // server writes them (viewer/graph/svg.py).
+  // `d` drawn with its first point moved by (dx, dy), its numbers apart by commas or minus
+  // signs as the server writes them (viewer/graph/svg.py).
   function moved(d, dx, dy) {
     var m = MOVE.exec(d);
     var round = function (v) { return Math.round(v * 100) / 100; };
-    var tail = d.slice(m[0].length).replace(/ /g, ',');
-    return 'M' + round(Number(m[1]) + dx) + ',' + round(Number(m[2]) + dy) + tail;
+    var y = round(Number(m[2]) + dy);
+    var tail = d.slice(m[0].length).replace(/ -/g, '-').replace(/ /g, ',');
+    return 'M' + round(Number(m[1]) + dx) + (y < 0 ? '' : ',') + y + tail;
   }
 
   // A step's icon `d` (of status `from`) as the icon of status `to`, in the same place.
@@ -100,8 +101,8 @@
     var mark = el.querySelector('.warn-mark');
     if (mark) mark.remove();
     if (!warned) return;
-    var x = step.x + s.boxW;
-    var y = step.y;
+    var x = s.boxW - s.placeX; // its box's top-right corner, in the step's own coordinates
+    var y = -s.placeY;
     mark = document.createElementNS(SVG, 'g');
     mark.setAttribute('class', 'warn-mark');
     mark.setAttribute('aria-hidden', 'true');

@@ -33,6 +33,7 @@
   var PAN_PX = 80;
   var SETTLE_MS = 250; // after the view last changed: redraw crisply, say what is off screen
   var STEPS = '.steps > a'; // a step: its link, drawn by viewer/graph/svg.py
+  var PLACE = /^translate\((-?[\d.]+)[ ,]+(-?[\d.]+)\)$/; // a step link's transform (svg.py)
 
   var states = new WeakMap(); // .graph element -> its state
   var views = {}; // run id -> {k, x, y, list}: kept when the diagram is drawn again
@@ -49,7 +50,8 @@
     var svg = root.querySelector('.graph-svg');
     var canvas = root.querySelector('[data-role="canvas"]');
     if (!svg || !canvas) return;
-    var box = (svg.getAttribute('data-box') || '200 56 8').split(' ').map(Number); // w h corner
+    // a box's width, height and corner, and its corner's offset from its step's place
+    var box = (svg.getAttribute('data-box') || '200 56 8 34 23').split(' ').map(Number);
     var size = (svg.getAttribute('data-size') || '').split(' ').map(Number); // the diagram's
     var viewBox = svg.viewBox.baseVal; // the <svg>'s box in the diagram's px: see draw()
     var s = {
@@ -68,6 +70,8 @@
       boxW: box[0] || 200,
       boxH: box[1] || 56,
       boxR: box[2] || 0,
+      placeX: box[3] || 0, // a step's place (its link's translation) from its box's corner
+      placeY: box[4] || 0,
       k: 1, x: 0, y: 0,
       cw: 0, // the canvas's size, told by the ResizeObserver (never read here: no forced layout)
       ch: 0,
@@ -147,15 +151,16 @@
     return (el.textContent + '\n' + (icon ? icon.getAttribute('aria-label') : '') + '\n' + id).toLowerCase();
   }
 
-  // One step's place (its box's <rect>), status and what "Find" searches.
+  // One step's box (its top-left corner, from its link's translation), status and what "Find"
+  // searches.
   function record(s, el) {
     var id = stepId(el);
-    var box = el.querySelector('rect:not(.under)');
+    var at = PLACE.exec(el.getAttribute('transform') || '');
     return {
       el: el,
       id: id,
-      x: box ? Number(box.getAttribute('x')) : 0,
-      y: box ? Number(box.getAttribute('y')) : 0,
+      x: at ? Number(at[1]) - s.placeX : 0,
+      y: at ? Number(at[2]) - s.placeY : 0,
       status: el.getAttribute('data-status') || s.defaultStatus,
       key: searchKey(el, id),
       hit: false,

@@ -289,7 +289,11 @@ def panel_for(page: Page, step_id: str) -> Any:
 _MARKED = """els => els.map(el => {
   const marks = el.closest('.graph').querySelector('.graph-marks');
   const path = name => marks && marks.querySelector('.graph-' + name);
-  const box = el.querySelector('rect').getBBox();
+  // its box in the diagram's coordinates: the <rect>'s, moved by its link's translation
+  const local = el.querySelector('rect').getBBox();
+  const place = el.transform.baseVal.consolidate();
+  const e = place ? place.matrix.e : 0, f = place ? place.matrix.f : 0;
+  const box = {x: local.x + e, y: local.y + f, width: local.width, height: local.height};
   const at = (x, y) => ({x, y});
   const top = at(box.x + box.width / 2, box.y);
   const ring = at(box.x + box.width / 2, box.y - 4);

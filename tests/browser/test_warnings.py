@@ -11,6 +11,7 @@ from playwright.sync_api import Page, expect
 from tests.browser.helpers import Clock, Watch, clock_driven_viewer, open_run, panel_for, step
 from viewer.demo.api import LIVE_RUN_ID, load_demo_runs
 from viewer.demo.clock import SCHEDULE_KEY
+from viewer.graph import geometry
 from viewer.graph.icons import at
 
 pytestmark = pytest.mark.browser
@@ -70,17 +71,22 @@ def test_a_live_refresh_adds_and_removes_the_warning_mark(watch: Watch, page: Pa
         clock.at(12)
         expect(check.locator(".warn-mark")).to_have_count(1)
         expect(check).to_have_accessible_name(re.compile(r"Succeeded, with a warning in its logs$"))
-        # the mark drawn by graph-live.js is the one the server draws (viewer/graph/svg.py)
-        box = check.locator("rect").first
-        x, y = (float(box.get_attribute(a) or "") for a in ("x", "y"))
-        expect(check.locator(".warn-mark circle")).to_have_attribute("cx", f"{x + 200:g}")
+        # the mark drawn by graph-live.js is the one the server draws (viewer/graph/svg.py), in
+        # the step's own coordinates (its link is placed at its name's start), on its box's
+        # top-right corner
+        x, y = geometry.NODE_W - geometry.LABEL_X, -geometry.NAME_Y
+        expect(check.locator(".warn-mark circle")).to_have_attribute("cx", f"{x:g}")
         expect(check.locator(".warn-mark circle")).to_have_attribute("cy", f"{y:g}")
+        icon = at(page.locator("#st-warned path").get_attribute("d") or "", x - 8, y - 8)
         expect(check.locator(".warn-mark path")).to_have_attribute(
-            "d",
-            at(page.locator("#st-warned path").get_attribute("d") or "", x + 192, y - 8).replace(
-                " ", ","
-            ),
+            "d", icon.replace(" -", "-").replace(" ", ",")
         )
+        box = check.locator(":scope > rect").bounding_box()
+        mark = check.locator(".warn-mark circle").bounding_box()
+        assert box and mark
+        corner = (box["x"] + box["width"], box["y"])
+        centre = (mark["x"] + mark["width"] / 2, mark["y"] + mark["height"] / 2)
+        assert abs(corner[0] - centre[0]) < 2 and abs(corner[1] - centre[1]) < 2
         expect(summary).to_contain_text(LIVE_WARNING)
 
         clock.at(20)

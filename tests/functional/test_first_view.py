@@ -8,6 +8,7 @@ import re
 from flask import Flask
 
 from viewer.demo.api import GENERATED_RUN_ID
+from viewer.graph import geometry
 
 FAILED_RUN = "run_8fd21b6c07"  # 9 steps
 FAILURE = "uniswap_swap_0254"  # a step of the generated run
@@ -23,9 +24,11 @@ def svg_of(app: Flask, path: str) -> dict[str, str]:
 def step_box(app: Flask, path: str, step_id: str) -> tuple[float, float]:
     """The top-left corner of a step's box, as drawn."""
     html = app.test_client().get(path).get_data(as_text=True)
-    link = re.search(rf'<a [^>]*href="\?node={step_id}"[^>]*><rect x=(\d+) y=(\d+)', html)
-    assert link is not None
-    return float(link.group(1)), float(link.group(2))
+    link = re.search(
+        rf'<a [^>]*href="\?node={step_id}"[^>]* transform=translate\((\d+),(\d+)\)>', html
+    )
+    assert link is not None  # placed at its name's start
+    return float(link.group(1)) - geometry.LABEL_X, float(link.group(2)) - geometry.NAME_Y
 
 
 def test_a_diagram_that_may_fit_is_drawn_whole_for_graph_js_to_place(app: Flask) -> None:

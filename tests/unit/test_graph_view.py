@@ -13,12 +13,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from jinja2 import Environment, FileSystemLoader
 
+from viewer.demo.generate import generate_workflow_run
 from viewer.graph import geometry, view
 from viewer.graph.build import build_graph
 from viewer.graph.cache import LayoutCache
 from viewer.graph.draw import path_d
 from viewer.graph.fitting import fit, width
-from viewer.graph.icons import at
+from viewer.graph.icons import TOKEN, at
+from viewer.graph.svg import WARNED_TITLE
 from viewer.graph.toggles import parse_boxes, resolve
 from viewer.graph.view import GraphView, graph_view, status_key
 from viewer.runs.status import ICONS, TEMPLATE_GLOBALS
@@ -104,11 +106,14 @@ class Steps(HTMLParser):
         self.step: dict | None = None
         self.inside: list[str] = []  # open elements of the current step, the link first
         self.titled: list[bool] = []  # per open element: a <title> gave its text
+        self.layers: list[str] = []  # classes of the open <g> elements round the steps
         self.feed(steps_markup(html))
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if self.step is None:
-            if tag != "a":
+            if tag == "g":
+                self.layers.append(dict(attrs).get("class") or "")
+            if tag != "a" or not self.layers or self.layers[-1] != "steps":
                 return
             href = dict(attrs)["href"] or ""
             (step_id,) = parse_qs(urlsplit(href).query)["node"]
@@ -123,6 +128,8 @@ class Steps(HTMLParser):
 
     def handle_endtag(self, tag: str) -> None:
         if self.step is None:
+            if tag == "g" and self.layers:
+                self.layers.pop()
             return
         self.inside.pop()
         self.titled.pop()
@@ -162,22 +169,52 @@ def test_every_step_is_a_link_named_by_its_name_type_and_status(page: str) -> No
     assert hostile == "?node=%22%3E%3Cscript%3Ealert%281%29%3C%2Fscript%3E"
 
 
-def test_steps_are_plain_shapes_where_their_boxes_are(page: str) -> None:
-    """No transform and no <use> per step: a <rect> at the box's corner, the texts and the
-    status's icon (its own path data, made relative) at fixed offsets from it."""
+def test_each_step_is_placed_once_and_draws_the_same_inside(page: str) -> None:
+    """One translation per step, to its name's start; inside it, the same plain shapes for
+    every step of a status: a <rect> (graph.css offsets and sizes it), the name, the type one
+    line below and the status's icon (its own path data, made relative). No <use>."""
     graph = make(step_facts={"price": ("1.2 s", "40"), "swap": ("", "1,800")})
     steps = Steps(page).steps
-    assert "<use" not in steps_markup(page) and "transform" not in steps_markup(page)
+    assert "<use" not in steps_markup(page)
+    x0, y0 = geometry.LABEL_X, geometry.NAME_Y
     for s in graph.steps:
+        link = steps[s.id]["attrs"]
+        assert link["transform"] == f"translate({s.x + x0},{s.y + y0})"
         shapes = [(tag, attrs) for tag, attrs in steps[s.id]["elements"] if tag != "title"]
         assert [tag for tag, _ in shapes[:4]] == ["rect", "text", "text", "path"]
         rect, name, kind, icon = (attrs for _, attrs in shapes[:4])
-        assert (rect["x"], rect["y"]) == (str(s.x), str(s.y))
-        assert (name["x"], name["y"]) == (str(s.x + 34), str(s.y + 23))
-        assert (kind["x"], kind["y"]) == (str(s.x + 34), str(s.y + 42))
-        assert icon["d"].replace(",", " ") == at(ICONS[s.status], s.x + 10, s.y + 11)
+        assert rect == {} and name == {}
+        assert kind == {"y": str(geometry.TYPE_Y - y0)}
+        drawn = at(ICONS[s.status], geometry.ICON_X - x0, geometry.ICON_Y - y0)
+        assert TOKEN.findall(icon["d"] or "") == TOKEN.findall(drawn)
     xs = {s.x for s in graph.steps}
     assert len(xs) > 1 or len({s.y for s in graph.steps}) > 1, "the steps are apart"
+
+
+def test_every_step_of_a_big_diagram_keeps_its_link_place_texts_and_named_icon() -> None:
+    """Over a generated run of 600 steps, sent in chunks: each step once, as a link to its
+    panel, placed where the layout put its box, with its name, its type and the icon of its
+    status named by the status word (a warned step's too)."""
+    run = generate_workflow_run(600, seed=5)
+    statuses = {key: value["status"] for key, value in run["executionState"].items()}
+    graph = make(run["workflowDefinition"], statuses=statuses)
+    warned = {s.id for s in graph.steps if s.status == "success"}
+    html = f'<g class="viewport">{graph.layers_svg(warned, False, "M1 1h1", None)}</g></svg>'
+    assert 'class="later"' in html, "sent in chunks"
+    steps = Steps(html).steps
+    assert len(steps) == len(graph.steps) > 400
+    for s in graph.steps:
+        step = steps[s.id]
+        assert step["attrs"]["href"] == s.href
+        x, y = s.x + geometry.LABEL_X, s.y + geometry.NAME_Y
+        assert step["attrs"]["transform"] == f"translate({x},{y})"
+        icon = next(attrs for tag, attrs in step["elements"] if tag == "path")
+        icon_at = (geometry.ICON_X - geometry.LABEL_X, geometry.ICON_Y - geometry.NAME_Y)
+        assert TOKEN.findall(icon["d"] or "") == TOKEN.findall(at(ICONS[s.status], *icon_at))
+        words = ", with a warning in its logs" if s.id in warned else ""
+        said = [w for w in step["words"] if w not in ("Trigger", WARNED_TITLE)]  # aria-hidden
+        assert said == [s.title or s.label, s.full_type or s.type_label, s.status_label + words]
+    assert {s.status for s in graph.steps} >= {"success", "failure", "skipped"}
 
 
 def test_upstream_text_is_escaped_and_nothing_runs_inline(page: str) -> None:
@@ -203,7 +240,8 @@ def test_the_svg_has_a_label_one_arrowhead_and_an_icon_per_status(page: str) -> 
     # the warning mark's icon too: a live refresh may mark a step that succeeded with a warning
     assert symbols == {f"st-{k}" for k in (*expected, "pending", "unknown", "warned")}
     assert len(elements.all("g", "viewport")) == 1
-    assert svg["data-box"] == "200 56 8"  # graph.js's box size, as graph.css draws it
+    # graph.js's box size and a box's corner from its step's place, as graph.css draws them
+    assert svg["data-box"] == "200 56 8 34 23"
 
 
 def test_the_trigger_is_marked_and_the_first_failure_can_be_jumped_to(page: str) -> None:
@@ -269,8 +307,8 @@ def test_steps_carry_only_what_the_scripts_read(page: str) -> None:
     """The list view is fetched when asked for (_step_list.html): a step's duration, compute
     units and full type do not ride on every box of the diagram; its id is its link's."""
     steps = Steps(page).steps
-    assert set(steps["price"]["attrs"]) == {"href"}  # succeeded: no data-status
-    assert set(steps["swap"]["attrs"]) == {"href", "data-status"}
+    assert set(steps["price"]["attrs"]) == {"href", "transform"}  # succeeded: no data-status
+    assert set(steps["swap"]["attrs"]) == {"href", "data-status", "transform"}
     assert steps["root"]["attrs"]["class"] == "root"
     (table,) = Elements(page).all("div", "graph-list")
     assert "hidden" in table
@@ -486,6 +524,11 @@ def test_sizes_every_box_shares_are_graph_css_and_match_the_geometry() -> None:
     css = (Path(__file__).resolve().parents[2] / "static/graph.css").read_text()
     assert re.search(rf"\.cluster \.seg \{{[^}}]*height: {geometry.BAR_H}px;", css)
     assert re.search(rf"\.group rect \{{[^}}]*rx: {geometry.GROUP_CORNER}px;", css)
+    # a step's box, from its link's place (its name's start)
+    offset = rf"x: -{geometry.LABEL_X}px; y: -{geometry.NAME_Y}px;"
+    assert re.search(rf"\.steps > a > rect \{{ {offset} \}}", css)
+    sizes = rf"width: {geometry.NODE_W}px; height: {geometry.NODE_H}px; rx: {geometry.CORNER}px;"
+    assert re.search(rf"\.steps > a > rect, \.cluster > rect:not\(\.seg\) \{{ {sizes} \}}", css)
     assert re.search(r"\.cluster text\.more, \.group \.toggle text \{[^}]*text-anchor: end;", css)
     framed = render(make(block_run()))
     group = framed[framed.index("<g class=group") : framed.index('<g class="edges">')]

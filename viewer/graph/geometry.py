@@ -1,7 +1,7 @@
 """Every size the diagram is drawn with, in one place (SVG user units: CSS pixels at zoom 1).
 
-Every part of a box is drawn in the diagram's own coordinates, at these offsets from the box's
-top-left corner (no per-step transform: viewer/graph/svg.py says why).
+Every part of a box is drawn at these offsets from the box's top-left corner; a step's link is
+placed at its name's start (LABEL_X, NAME_Y) and draws its parts from there (viewer/graph/svg.py).
 """
 
 from __future__ import annotations
@@ -50,8 +50,9 @@ PORT_SPAN = 0.6  # share of a box's width that such arrows may spread over
 
 @dataclass(frozen=True, slots=True)
 class Geometry:
-    """The numbers the diagram is drawn with, from a box's top-left corner. The box's size
-    and corners are graph.css's too (.steps > a > rect), which the <svg>'s data-box repeats."""
+    """The numbers the diagram is drawn with, from a box's top-left corner. The box's size,
+    corners and offset from a step's place (its name's start) are graph.css's too
+    (.steps > a > rect), which the <svg>'s data-box repeats: w h corner label_x name_y."""
 
     w: int = NODE_W
     h: int = NODE_H

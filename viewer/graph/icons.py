@@ -1,6 +1,7 @@
 """Icon path data made relative, so that the diagram draws each step's icon as one plain
-<path> in absolute coordinates: "M{x} {y}" of its first point, then the same relative tail
-for every step of a status (no <use>, no transform: see viewer/graph/svg.py)."""
+<path>: "M{x} {y}" of its first point, then the same relative tail for every status (no <use>:
+see viewer/graph/svg.py); a step's icon, drawn from the step's own place, is then the same
+for every step of a status."""
 
 from __future__ import annotations
 
