@@ -23,6 +23,11 @@ def on_canvas(page: Page, box: Locator) -> bool:
     return left >= c_left and top >= c_top and right <= c_right and bottom <= c_bottom
 
 
+def drawn(page: Page) -> None:
+    """Wait until the view graph.js has set is drawn (it moves the diagram on the next frame)."""
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+
+
 def test_find_rings_the_matches_the_view_comes_to(watch: Watch, page: Page) -> None:
     open_run(page, "", GENERATED_RUN_ID)
     expect(page.get_by_role("button", name="Fit to screen")).to_be_visible()
@@ -52,6 +57,7 @@ def test_find_rings_the_matches_the_view_comes_to(watch: Watch, page: Page) -> N
         if on_canvas(page, step(page, farthest)):
             break
         find.press("Enter")
+        drawn(page)
     assert on_canvas(page, step(page, farthest)), "Enter brought the farthest match into view"
     marked = marked_steps(page)
     assert marked[farthest]["ringed"], "the match the view came to is ringed"
